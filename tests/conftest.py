@@ -1,0 +1,53 @@
+"""Shared fixtures: run the CLI in-process (flag state saved and restored) or as a real process."""
+
+import collections
+import os
+import subprocess
+import sys
+
+import pytest
+from absl.testing import flagsaver
+
+from tfcourse import cli
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TFCOURSE = os.path.join(os.path.dirname(sys.executable), "tfcourse")
+
+Outcome = collections.namedtuple("Outcome", "code out err")
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    """A fresh current directory; ./tmp/model/ and ./tmp/summary/ land in it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def tfcourse(capsys):
+    """Calls ``tfcourse.cli.main`` in-process; flag values never leak between calls."""
+    def call(*args):
+        with flagsaver.flagsaver():
+            code = cli.main(["tfcourse"] + [str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+    return call
+
+
+@pytest.fixture
+def tfcourse_process():
+    """Runs the installed ``tfcourse`` console script in a real process."""
+    def call(*args, **kwargs):
+        proc = subprocess.run([TFCOURSE] + [str(arg) for arg in args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True, **kwargs)
+        return Outcome(proc.returncode, proc.stdout, proc.stderr)
+    return call
+
+
+def tree(path):
+    """Every file and directory under ``path`` (relative paths), to show nothing was created."""
+    found = []
+    for root, dirs, files in os.walk(str(path)):
+        for name in dirs + files:
+            found.append(os.path.relpath(os.path.join(root, name), str(path)))
+    return sorted(found)

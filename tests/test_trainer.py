@@ -1,0 +1,148 @@
+"""The training loop for real: learned values, summaries, checkpoints, resume, freeze."""
+
+import glob
+import os
+
+import numpy as np
+import pytest
+
+from tfcourse import config as config_lib, data, trainer
+from tfcourse.errors import DataError, UsageError
+from tfcourse.tf_compat import tf
+
+
+def make_config(tmp_path, **overrides):
+    overrides.setdefault("model_dir", str(tmp_path / "model"))
+    overrides.setdefault("summary_dir", str(tmp_path / "summary"))
+    return config_lib.resolve(None, overrides)
+
+
+def events(run_dir):
+    """{tag: [(step, value or histogram)]} from the run's events file(s)."""
+    found = {}
+    for path in glob.glob(os.path.join(run_dir, "train", "events.out.tfevents.*")):
+        for event in tf.train.summary_iterator(path):
+            for value in event.summary.value:
+                kind = value.WhichOneof("value")
+                found.setdefault(value.tag, []).append(
+                    (event.step, value.simple_value if kind == "simple_value" else value.histo))
+    return found
+
+
+def test_course_case_learns_the_true_line(tmp_path):
+    result = trainer.train(make_config(tmp_path, log_every=1000), out=lambda line: None)
+    assert result.global_step == 1000
+    assert abs(result.weights[0, 0] - data.TRUE_WEIGHT) < 1e-3
+    assert abs(result.bias[0] - data.TRUE_BIAS) < 1e-3
+    assert result.loss < 1e-6
+
+
+def test_summaries_hold_loss_and_histograms_at_expected_steps(tmp_path):
+    config = make_config(tmp_path, max_step=25, summary_every=10)
+    result = trainer.train(config, out=lambda line: None)
+    found = events(result.run_dir)
+    assert sorted(found) == ["linear_model/bias_0", "linear_model/weights_0", "loss/loss"]
+    for tag in found:
+        assert [step for step, _ in found[tag]] == [0, 10, 20, 25]
+    losses = [value for _, value in found["loss/loss"]]
+    assert losses == sorted(losses, reverse=True)  # gradient descent lowers the loss
+    histogram = found["linear_model/weights_0"][-1][1]
+    assert histogram.num == 1
+    assert histogram.min == pytest.approx(float(result.weights[0, 0]), rel=1e-6)
+    assert found["linear_model/bias_0"][-1][1].max == pytest.approx(float(result.bias[0]), rel=1e-6)
+
+
+def test_graph_written_with_course_scopes(tmp_path):
+    result = trainer.train(make_config(tmp_path, max_step=1), out=lambda line: None)
+    path = glob.glob(os.path.join(result.run_dir, "train", "events.out.tfevents.*"))[0]
+    graph_def = None
+    for event in tf.train.summary_iterator(path):
+        if event.graph_def:
+            graph_def = tf.GraphDef.FromString(event.graph_def)
+    names = {node.name for node in graph_def.node}
+    for name in ("original_data/x", "original_data/y", "linear_model/weights",
+                 "linear_model/bias", "linear_model/predictions", "loss/mse", "global_step"):
+        assert name in names
+    assert any(name.startswith("optimizer/") for name in names)
+
+
+def test_checkpoint_holds_learned_variables_and_metadata(tmp_path):
+    config = make_config(tmp_path, max_step=30, save_every=10, max_to_keep=2)
+    result = trainer.train(config, out=lambda line: None)
+    model_dir = config.model_dir
+    assert result.checkpoint == os.path.join(model_dir, "model.ckpt-30")
+    assert dict(tf.train.list_variables(model_dir)) == {
+        "global_step": [], "linear_model/weights": [1, 1], "linear_model/bias": [1]}
+    np.testing.assert_array_equal(tf.train.load_variable(model_dir, "linear_model/weights"),
+                                  result.weights)
+    assert tf.train.load_variable(model_dir, "global_step") == 30
+    # max_to_keep = 2: only the two most recent of 10, 20, 30 remain.
+    assert sorted(glob.glob(os.path.join(model_dir, "model.ckpt-*.index"))) == [
+        os.path.join(model_dir, "model.ckpt-20.index"),
+        os.path.join(model_dir, "model.ckpt-30.index")]
+    with open(os.path.join(model_dir, "checkpoint")) as handle:
+        assert '"model.ckpt-30"' in handle.read()  # relative paths: the directory can move
+    saved = config_lib.resolve(os.path.join(model_dir, "config.yaml"))
+    assert saved == config
+    assert not [name for name in os.listdir(str(tmp_path)) if "staging" in name]
+
+
+def test_freeze_keeps_initial_value(tmp_path):
+    frozen = trainer.train(make_config(tmp_path, max_step=50, freeze=["bias"]),
+                           out=lambda line: None)
+    initial = trainer.train(make_config(tmp_path / "b", max_step=1, learning_rate=1e-30),
+                            out=lambda line: None)
+    assert frozen.bias[0] == initial.bias[0]  # same seed: same initial bias, never trained
+    assert frozen.weights[0, 0] != initial.weights[0, 0]
+
+
+def test_rerun_resumes_to_max_step_and_new_run_dir(tmp_path):
+    lines = []
+    first = trainer.train(make_config(tmp_path, max_step=300), out=lines.append)
+    second = trainer.train(make_config(tmp_path, max_step=1000), out=lines.append)
+    assert any(line.startswith("resuming from") for line in lines)
+    assert second.global_step == 1000
+    assert first.run_dir != second.run_dir
+    assert sorted(step for step, _ in events(second.run_dir)["loss/loss"])[0] == 300
+    uninterrupted = trainer.train(make_config(tmp_path / "u", max_step=1000),
+                                  out=lambda line: None)
+    np.testing.assert_allclose(second.weights, uninterrupted.weights, rtol=1e-6)
+    again = trainer.train(make_config(tmp_path, max_step=1000), out=lines.append)
+    assert again.run_dir is None and "nothing to train" in lines[-1]
+
+
+def test_incompatible_model_dir_is_refused(tmp_path):
+    trainer.train(make_config(tmp_path, max_step=1), out=lambda line: None)
+    with open(os.path.join(str(tmp_path / "model"), "model.json")) as handle:
+        text = handle.read()
+    with open(os.path.join(str(tmp_path / "model"), "model.json"), "w") as handle:
+        handle.write(text.replace('"linear"', '"logistic"'))
+    with pytest.raises(DataError, match="model 'logistic'.*asks for 'linear'"):
+        trainer.train(make_config(tmp_path, max_step=2), out=lambda line: None)
+
+
+def test_model_dir_that_is_a_file_or_foreign(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="is a file"):
+        trainer.train(make_config(tmp_path, model_dir=str(tmp_path / "file")))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(UsageError, match="holds no tfcourse model"):
+        trainer.train(make_config(tmp_path, model_dir=str(tmp_path / "other")))
+    assert os.listdir(str(tmp_path / "other")) == ["notes.txt"]
+
+
+def test_failed_run_leaves_no_model_dir(tmp_path):
+    def explode(line):
+        if line.startswith("step 0/"):
+            raise RuntimeError("stop here")
+    with pytest.raises(RuntimeError):
+        trainer.train(make_config(tmp_path, max_step=10), out=explode)
+    assert sorted(os.listdir(str(tmp_path))) == ["summary"]
+
+
+def test_two_runs_never_share_a_run_dir(tmp_path):
+    first = trainer.new_run_dir(str(tmp_path))
+    second = trainer.new_run_dir(str(tmp_path))
+    assert first != second
+    assert os.path.dirname(first) != os.path.dirname(second)

@@ -1,0 +1,181 @@
+"""The model directory: checkpoints plus what a restore needs to rebuild the graph.
+
+A model directory holds
+    checkpoint, model.ckpt-<step>.{index,data-*,meta}   written by tf.train.Saver
+                                                        (relative paths: it can be moved)
+    config.yaml   the resolved config of the last training run (a valid --config)
+    model.json    the model spec: model type, feature and label names, statistics
+
+A new model directory is assembled in a hidden staging directory beside it and
+renamed into place at its first checkpoint, so a failed run never leaves a
+half-written one behind.
+"""
+
+import collections
+import json
+import os
+import shutil
+import tempfile
+
+import yaml
+
+from tfcourse import config as config_lib
+from tfcourse.errors import DataError, UsageError
+from tfcourse.tf_compat import tf
+
+CONFIG_FILE = "config.yaml"
+SPEC_FILE = "model.json"
+CHECKPOINT_NAME = "model.ckpt"
+SPEC_FORMAT = 1
+
+ModelSpec = collections.namedtuple("ModelSpec", "model feature_names label")
+ModelSpec.__doc__ = """What a restore needs besides the checkpoint.
+
+Attributes:
+    model: "linear" or "logistic".
+    feature_names: tuple of str, the input columns in order.
+    label: name of the target column (str).
+"""
+
+
+def _write_atomic(path, text):
+    directory = os.path.dirname(path) or "."
+    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path))
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(tmp_path, path)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.remove(tmp_path)
+        raise
+
+
+def write_metadata(directory, config, spec):
+    """Writes ``config.yaml`` and ``model.json`` into ``directory`` atomically."""
+    _write_atomic(os.path.join(directory, CONFIG_FILE),
+                  yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
+    document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names))
+    _write_atomic(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
+
+
+def read_metadata(directory):
+    """Reads the saved config and spec of a model directory.
+
+    Returns:
+        ``(config, spec)``: a ``tfcourse.config.Config`` and a ``ModelSpec``.
+
+    Raises:
+        DataError: the files are missing or not what tfcourse writes.
+    """
+    spec_path = os.path.join(directory, SPEC_FILE)
+    config_path = os.path.join(directory, CONFIG_FILE)
+    try:
+        with open(spec_path) as handle:
+            document = json.load(handle)
+        spec = ModelSpec(model=document["model"], feature_names=tuple(document["feature_names"]),
+                         label=document["label"])
+        if document.get("format") != SPEC_FORMAT:
+            raise ValueError("format {!r}, expected {}".format(document.get("format"), SPEC_FORMAT))
+        with open(config_path) as handle:
+            config = config_lib.from_dict(yaml.safe_load(handle), config_path)
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError, UsageError) as err:
+        raise DataError("{}: not a tfcourse model directory ({}: {})".format(
+            directory, type(err).__name__, err))
+    return config, spec
+
+
+def find_checkpoint(path):
+    """Finds the checkpoint to restore from a model directory or a checkpoint prefix.
+
+    Args:
+        path: a model directory (its latest checkpoint is used) or a checkpoint
+            prefix such as ``tmp/model/model.ckpt-1000``.
+
+    Returns:
+        ``(model_dir, checkpoint_prefix)``.
+
+    Raises:
+        DataError: nothing restorable there; the message names the path searched.
+    """
+    if os.path.isdir(path):
+        prefix = tf.train.latest_checkpoint(path)
+        if prefix is None or not os.path.exists(prefix + ".index"):
+            raise DataError("no checkpoint found in directory {} (looked for {})".format(
+                path, os.path.join(path, "checkpoint")))
+        return path, prefix
+    if os.path.exists(path + ".index"):
+        return os.path.dirname(path) or ".", path
+    if os.path.exists(path):
+        raise DataError("{} is not a checkpoint: give a model directory or a checkpoint prefix "
+                        "(such as tmp/model/model.ckpt-1000)".format(path))
+    raise DataError("no checkpoint at {}: no such directory, and no {}".format(
+        path, path + ".index"))
+
+
+ModelDirState = collections.namedtuple("ModelDirState", "checkpoint config spec")
+
+
+def inspect_model_dir(model_dir):
+    """Tells whether ``model_dir`` is new, or holds a model to resume.
+
+    Returns:
+        a ``ModelDirState``; ``checkpoint`` is None for a new model directory
+        (missing or empty), else the latest checkpoint prefix with the saved
+        ``config`` and ``spec``.
+
+    Raises:
+        UsageError: ``model_dir`` is a file, or a non-empty directory that is
+            not a tfcourse model directory.
+    """
+    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
+        raise UsageError("model_dir {} is a file, expected a directory".format(model_dir))
+    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+        return ModelDirState(None, None, None)
+    if not os.path.exists(os.path.join(model_dir, SPEC_FILE)):
+        raise UsageError("model_dir {} is not empty and holds no tfcourse model; "
+                         "choose another --model_dir".format(model_dir))
+    _, checkpoint = find_checkpoint(model_dir)
+    config, spec = read_metadata(model_dir)
+    return ModelDirState(checkpoint, config, spec)
+
+
+def check_compatible(saved, requested, model_dir):
+    """Raises DataError naming both sides if ``requested`` cannot resume ``saved``."""
+    for field in ModelSpec._fields:
+        if getattr(saved, field) != getattr(requested, field):
+            raise DataError("model_dir {} holds a model with {} {}, but this run asks for {}; "
+                            "choose another --model_dir".format(
+                                model_dir, field, _show(getattr(saved, field)),
+                                _show(getattr(requested, field))))
+
+
+def _show(value):
+    return list(value) if isinstance(value, tuple) else repr(value)
+
+
+class Stage(object):
+    """A new model directory assembled beside its final place.
+
+    ``directory`` is where files go until ``publish()`` renames it to
+    ``model_dir``; ``discard()`` removes it if it was never published.
+    """
+
+    def __init__(self, model_dir):
+        self.model_dir = os.path.normpath(model_dir)
+        parent = os.path.dirname(os.path.abspath(self.model_dir))
+        os.makedirs(parent, exist_ok=True)
+        self.directory = tempfile.mkdtemp(
+            dir=parent, prefix="." + os.path.basename(self.model_dir) + ".staging-")
+        self.published = False
+
+    def publish(self):
+        if os.path.isdir(self.model_dir):
+            os.rmdir(self.model_dir)  # empty: inspect_model_dir allowed it
+        os.rename(self.directory, self.model_dir)
+        self.directory = self.model_dir
+        self.published = True
+
+    def discard(self):
+        if not self.published:
+            shutil.rmtree(self.directory, ignore_errors=True)

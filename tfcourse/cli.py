@@ -1,0 +1,159 @@
+"""Command line: ``tfcourse train|restore [flags]``.
+
+Flags are defined with ``tf.app.flags`` (absl) and parsed strictly: an
+unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
+which drops unknown flags. Errors become one line on stderr and an exit code:
+2 for usage or config errors, 1 for data or runtime errors, 130 when
+interrupted. ``--verbose`` shows the traceback.
+"""
+
+import sys
+import traceback
+
+from tfcourse import config as config_lib
+from tfcourse.errors import TfcourseError, UsageError
+from tfcourse.tf_compat import tf
+
+flags = tf.app.flags
+FLAGS = flags.FLAGS
+
+_DEFINE = {"int": flags.DEFINE_integer, "float": flags.DEFINE_float, "bool": flags.DEFINE_boolean,
+           "str": flags.DEFINE_string, "path": flags.DEFINE_string, "str_list": flags.DEFINE_list}
+
+for _key in config_lib.SCHEMA:
+    if _key.choices and _key.kind == "str":
+        flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
+    else:
+        _DEFINE[_key.kind](_key.name, _key.default, _key.help)
+flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override it")
+flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
+flags.DEFINE_string("predict", None,
+                    "rows to predict: values separated by ',', rows by ';' (one feature: 1.0,2.5)")
+flags.DEFINE_boolean("verbose", False, "show the traceback of errors")
+
+COMMANDS = {
+    "train": ("train a model (built-in course data unless the config names a CSV)",
+              ("config",) + tuple(key.name for key in config_lib.SCHEMA) + ("verbose",)),
+    "restore": ("rebuild a trained model, restore its checkpoint, print what it learned",
+                ("ckpt", "predict", "verbose")),
+}
+
+USAGE = """usage: tfcourse COMMAND [--flag=value ...]
+
+commands:
+{}
+
+examples:
+  tfcourse train --model linear --max_step 1000
+  tfcourse train --config configs/linear.yaml --learning_rate 0.05
+  tfcourse restore --ckpt ./tmp/model/ --predict 1.0,2.5
+
+'tfcourse COMMAND --help' lists a command's flags.
+exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 interrupted."""
+
+
+def _usage():
+    return USAGE.format("\n".join("  {:9s} {}".format(name, text)
+                                  for name, (text, _) in sorted(COMMANDS.items())))
+
+
+def _command_help(command):
+    text, names = COMMANDS[command]
+    lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", text, "", "flags:"]
+    for name in names:
+        flag = FLAGS[name]
+        default = "" if flag.default is None else " (default: {})".format(
+            flag.default_as_str.strip("'") or "none")
+        lines.append("  --{}: {}{}".format(name, flag.help, default))
+    return "\n".join(lines)
+
+
+def parse(argv):
+    """Parses ``argv`` (program name first) into ``(command, flag values given)``.
+
+    Returns:
+        ``(command, given)`` where ``given`` maps each flag present on the
+        command line to its value; ``command`` is None when help was printed.
+
+    Raises:
+        UsageError: unknown command or flag, bad flag value, stray argument,
+            or a flag the command does not take.
+    """
+    args = list(argv[1:])
+    if not args:
+        raise UsageError("no command given; 'tfcourse --help' lists the commands")
+    if args[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return None, {}
+    command = args.pop(0)
+    if command not in COMMANDS:
+        raise UsageError("unknown command '{}'; expected one of: {}".format(
+            command, ", ".join(sorted(COMMANDS))))
+    if any(arg in ("-h", "--help", "--helpfull", "--helpshort") for arg in args):
+        print(_command_help(command))
+        return None, {}
+    FLAGS.unparse_flags()
+    try:
+        rest = FLAGS([argv[0]] + args)
+    except flags.Error as err:
+        raise UsageError(str(err))
+    if len(rest) > 1:
+        raise UsageError("unexpected argument '{}' (flags are written --name=value)".format(rest[1]))
+    allowed = COMMANDS[command][1]
+    given = {}
+    for name in FLAGS:
+        if FLAGS[name].present:
+            if name not in allowed:
+                raise UsageError("flag --{} is not used by 'tfcourse {}'".format(name, command))
+            given[name] = FLAGS[name].value
+    return command, given
+
+
+def run(command, given):
+    """Runs a parsed command; returns the exit code."""
+    if command == "train":
+        from tfcourse import trainer
+        overrides = dict((name, value) for name, value in given.items()
+                         if name in config_lib.ROOT_KEYS)
+        config = config_lib.resolve(given.get("config"), overrides)
+        trainer.train(config)
+    elif command == "restore":
+        from tfcourse import restore
+        if not given.get("ckpt"):
+            raise UsageError("restore needs --ckpt (a model directory or checkpoint prefix)")
+        restore.restore(given["ckpt"], given.get("predict"))
+    return 0
+
+
+def main(argv=None):
+    """Entry point of the ``tfcourse`` console script; returns the exit code."""
+    argv = sys.argv if argv is None else argv
+    verbose = "--verbose" in argv
+    prefix = "tfcourse"
+    try:
+        command, given = parse(argv)
+        if command is None:
+            return 0
+        prefix = "tfcourse " + command
+        return run(command, given)
+    except TfcourseError as err:
+        return _fail(prefix, str(err), err.exit_code, verbose)
+    except KeyboardInterrupt:
+        return _fail(prefix, "interrupted", 130, verbose)
+    except tf.errors.OpError as err:
+        return _fail(prefix, "TensorFlow error: {}".format(err.message.splitlines()[0]), 1, verbose)
+    except Exception as err:  # noqa: BLE001  (one line, not a traceback, unless --verbose)
+        return _fail(prefix, "unexpected {}: {} (run with --verbose for the traceback)".format(
+            type(err).__name__, err), 1, verbose)
+
+
+def _fail(prefix, message, code, verbose):
+    if verbose:
+        traceback.print_exc()
+    sys.stderr.write("{}: error: {}\n".format(prefix, " ".join(message.split())))
+    return code
+
+
+def console_main():
+    """``setup.py`` console-script entry."""
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""Configuration: built-in defaults, YAML loading, strict validation.
+
+Precedence is built-in defaults < YAML file < flags given on the command line.
+Every key is declared once in ``SCHEMA``; the flags, the validation and the
+documentation of ``configs/*.yaml`` all follow from it. The resolved config is
+one immutable ``Config`` object.
+
+Errors name the file, line and column (or the flag), the key, the value and
+what was expected, and raise ``tfcourse.errors.UsageError`` (exit code 2).
+"""
+
+import collections
+import difflib
+import math
+import os
+
+import yaml
+
+from tfcourse.errors import UsageError
+
+MODELS = ("linear", "logistic")
+
+
+class Key(collections.namedtuple("Key", "name kind default help minimum choices")):
+    """One config key.
+
+    Attributes:
+        name: key name, also the flag name for top-level keys.
+        kind: one of "int", "float", "bool", "str", "path", "str_list".
+        default: built-in default (None means "not set" where allowed).
+        help: meaning and unit, shown in ``--help`` and the YAML docs.
+        minimum: smallest allowed value for numbers (exclusive if it is 0.0
+            for floats, inclusive for ints), or None.
+        choices: allowed values for strings, or None.
+    """
+
+
+def _key(name, kind, default, help, minimum=None, choices=None):
+    return Key(name, kind, default, help, minimum, choices)
+
+
+SCHEMA = (
+    _key("model", "str", "linear", "model to build: linear or logistic", choices=MODELS),
+    _key("max_step", "int", 1000, "global step to train to (steps)", minimum=1),
+    _key("learning_rate", "float", 0.01, "gradient-descent learning rate (> 0)", minimum=0.0),
+    _key("seed", "int", 42, "random seed for data, initial values and splits", minimum=0),
+    _key("model_dir", "path", "./tmp/model/", "directory for checkpoints and the resolved config"),
+    _key("summary_dir", "path", "./tmp/summary/",
+         "TensorBoard log directory; each training run gets its own run directory in it"),
+    _key("summary_every", "int", 10, "write summaries every this many steps", minimum=1),
+    _key("save_every", "int", 500, "save a checkpoint every this many steps (and at the end)",
+         minimum=1),
+    _key("log_every", "int", 100, "print a progress line every this many steps", minimum=1),
+    _key("max_to_keep", "int", 5, "number of recent checkpoints to keep", minimum=1),
+    _key("freeze", "str_list", [],
+         "variables kept at their initial value (not trained): any of weights, bias",
+         choices=("weights", "bias")),
+    _key("log_device_placement", "bool", False, "print the device each op runs on"),
+)
+
+DATA_SCHEMA = (
+    _key("path", "path", None, "CSV file with a header row; empty means the built-in course data"),
+    _key("n_samples", "int", 100, "number of samples of the built-in data", minimum=2),
+)
+
+_ROOT_NAMES = tuple(key.name for key in SCHEMA)
+_DATA_NAMES = tuple(key.name for key in DATA_SCHEMA)
+
+DataConfig = collections.namedtuple("DataConfig", _DATA_NAMES)
+
+
+class Config(collections.namedtuple("Config", _ROOT_NAMES + ("data",))):
+    """The resolved, validated configuration (immutable).
+
+    Fields are the keys of ``SCHEMA`` plus ``data`` (a ``DataConfig``).
+    """
+
+    def to_dict(self):
+        """Plain dict (``data`` as a nested dict), as written to ``config.yaml``."""
+        result = self._asdict()
+        result["data"] = dict(self.data._asdict())
+        result["freeze"] = list(self.freeze)
+        return dict(result)
+
+
+ROOT_KEYS = collections.OrderedDict((key.name, key) for key in SCHEMA)
+DATA_KEYS = collections.OrderedDict((key.name, key) for key in DATA_SCHEMA)
+
+
+class _Mapping(dict):
+    """A dict that remembers where each key was written (``marks``)."""
+
+    def __init__(self):
+        super(_Mapping, self).__init__()
+        self.marks = {}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML loader that rejects duplicate keys and keeps key positions."""
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        where = _where(loader.name, key_node.start_mark)
+        if not isinstance(key, str):
+            raise UsageError("{}: key {!r} must be a string".format(where, key))
+        if key in mapping:
+            raise UsageError("{}: duplicate key '{}' (first given at line {})".format(
+                where, key, mapping.marks[key].line + 1))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.marks[key] = key_node.start_mark
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _where(path, mark):
+    return "{}:{}:{}".format(path, mark.line + 1, mark.column + 1)
+
+
+def read_yaml(path):
+    """Reads a YAML config file into a mapping with key positions.
+
+    Args:
+        path: file path (str).
+
+    Returns:
+        a dict (``_Mapping``) whose ``marks`` give each key's position.
+
+    Raises:
+        UsageError: the file is missing, unreadable, not valid YAML, uses a
+            tag that safe loading refuses, or is not a mapping.
+    """
+    if os.path.isdir(path):
+        raise UsageError("config {}: is a directory, expected a YAML file".format(path))
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        raise UsageError("config {}: cannot read: {}".format(path, err.strerror or err))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UsageError("config {}: not UTF-8 text (byte {})".format(path, err.start))
+    loader = _StrictLoader(text)
+    loader.name = path
+    try:
+        document = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = _where(path, mark) if mark else path
+        raise UsageError("{}: invalid YAML: {}".format(where, err.problem or err.context))
+    except yaml.YAMLError as err:
+        raise UsageError("{}: invalid YAML: {}".format(path, err))
+    finally:
+        loader.dispose()
+    if document is None:
+        document = _Mapping()
+    if not isinstance(document, dict):
+        raise UsageError("{}: expected a mapping of config keys at the top level, got {}".format(
+            path, _type_name(document)))
+    return document
+
+
+def _type_name(value):
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             list: "a list"}
+    return names.get(type(value), type(value).__name__)
+
+
+_EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string",
+             "path": "a path (string)", "str_list": "a list of strings"}
+
+
+def check_value(key, value, where):
+    """Validates and normalises one value.
+
+    Args:
+        key: the ``Key`` being set.
+        value: the raw value (from YAML or a flag).
+        where: where it came from, e.g. ``"configs/a.yaml:3:1"`` or ``"flag --max_step"``.
+
+    Returns:
+        the value converted to its kind (float for "float", tuple for "str_list").
+
+    Raises:
+        UsageError: naming ``where``, the key, the value and what was expected.
+    """
+    def fail(expected):
+        raise UsageError("{}: {} = {!r}: expected {}".format(where, key.name, value, expected))
+
+    if value is None:
+        if key.default is None:
+            return None
+        fail(_EXPECTED[key.kind])
+    kind = key.kind
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            fail(_EXPECTED[kind] + (" (write 1000, not 1e3)" if isinstance(value, str) else ""))
+        if key.minimum is not None and value < key.minimum:
+            fail("an integer >= {}".format(key.minimum))
+    elif kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(_EXPECTED[kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
+                                     if isinstance(value, str) else ""))
+        value = float(value)
+        if not math.isfinite(value):
+            fail("a finite number")
+        if key.minimum is not None and value <= key.minimum:
+            fail("a number > {}".format(key.minimum))
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            fail(_EXPECTED[kind])
+    elif kind in ("str", "path"):
+        if not isinstance(value, str) or not value:
+            fail(_EXPECTED[kind])
+        if key.choices and value not in key.choices:
+            fail("one of: " + ", ".join(key.choices))
+    elif kind == "str_list":
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+                isinstance(item, str) for item in value):
+            fail(_EXPECTED[kind])
+        if key.choices and not set(value) <= set(key.choices):
+            fail("a list of any of: " + ", ".join(key.choices))
+        value = tuple(value)
+    return value
+
+
+def _unknown(name, known, where):
+    hint = difflib.get_close_matches(name, known, n=1)
+    suggestion = " (did you mean '{}'?)".format(hint[0]) if hint else ""
+    return UsageError("{}: unknown key '{}'{}; known keys: {}".format(
+        where, name, suggestion, ", ".join(known)))
+
+
+def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
+    """Checks ``mapping``'s keys and values into ``values``.
+
+    ``base_dir``, when given, is what relative data paths are joined to.
+    """
+    marks = getattr(mapping, "marks", {})
+    for name, raw in mapping.items():
+        where = _where(source, marks[name]) if name in marks else source
+        if name not in keys:
+            raise _unknown(prefix + name, [prefix + known for known in keys], where)
+        value = check_value(keys[name], raw, where)
+        if keys is DATA_KEYS and keys[name].kind == "path" and value and base_dir is not None:
+            value = os.path.normpath(os.path.join(base_dir, value))
+        values[name] = value
+
+
+def resolve(config_path=None, overrides=None):
+    """Builds the resolved config from defaults, a YAML file and flag values.
+
+    Args:
+        config_path: YAML file path, or None for the built-in defaults alone.
+        overrides: dict of top-level key -> value given as flags on the
+            command line (only those the user actually gave).
+
+    Returns:
+        a ``Config``.
+
+    Raises:
+        UsageError: unknown key, wrong type or value, unreadable/invalid YAML.
+    """
+    root = collections.OrderedDict((key.name, key.default) for key in SCHEMA)
+    data = collections.OrderedDict((key.name, key.default) for key in DATA_SCHEMA)
+    if config_path is not None:
+        document = read_yaml(config_path)
+        data_section = document.pop("data", None)
+        _merge_section(root, document, ROOT_KEYS, config_path, "")
+        if data_section is not None:
+            if not isinstance(data_section, dict):
+                raise UsageError("{}: data = {!r}: expected a mapping of data keys".format(
+                    _where(config_path, document.marks["data"]), data_section))
+            _merge_section(data, data_section, DATA_KEYS, config_path, "data.",
+                           base_dir=os.path.dirname(config_path))
+    for name, value in (overrides or {}).items():
+        root[name] = check_value(ROOT_KEYS[name], value, "flag --" + name)
+    root["freeze"] = tuple(root["freeze"])
+    if set(root["freeze"]) >= set(ROOT_KEYS["freeze"].choices):
+        raise UsageError("freeze = {}: every variable is frozen, nothing would be trained".format(
+            list(root["freeze"])))
+    return Config(data=DataConfig(**data), **root)
+
+
+def from_dict(document, source):
+    """Rebuilds a ``Config`` from ``Config.to_dict()`` output (e.g. a saved config).
+
+    Raises:
+        UsageError: the document does not hold a valid config.
+    """
+    if not isinstance(document, dict):
+        raise UsageError("{}: expected a mapping of config keys".format(source))
+    root = dict((key.name, key.default) for key in SCHEMA)
+    data = dict((key.name, key.default) for key in DATA_SCHEMA)
+    document = dict(document)
+    data_section = document.pop("data", None) or {}
+    _merge_section(root, document, ROOT_KEYS, source, "")
+    _merge_section(data, data_section, DATA_KEYS, source, "data.")
+    return Config(data=DataConfig(**data), freeze=tuple(root.pop("freeze")), **root)

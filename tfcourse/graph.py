@@ -1,0 +1,108 @@
+"""The whole training graph: data, model, global step, optimizer, summaries, Saver.
+
+Data is held in the session by non-trainable local variables that are filled
+once from placeholders (``original_data/x_init``), so the graph and its
+``.meta`` file do not grow with the data. ``original_data/x`` and
+``original_data/y`` are ``placeholder_with_default`` over those variables:
+training reads the stored data; feeding them evaluates or predicts on other
+rows through the same ops.
+"""
+
+import collections
+
+from tfcourse.models import linear, logistic
+from tfcourse.tf_compat import tf
+
+BUILDERS = {"linear": linear.build, "logistic": logistic.build}
+
+TrainGraph = collections.namedtuple(
+    "TrainGraph", "graph x y x_init y_init data_init model global_step train_op summary_op "
+                  "saver init_op")
+TrainGraph.__doc__ = """Handles on the ops of a built graph.
+
+Attributes:
+    graph: the ``tf.Graph``.
+    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 inputs
+        (placeholders with the stored data as default).
+    x_init, y_init: placeholders that ``data_init`` stores in the session.
+    data_init: op that fills the data variables (feed x_init, y_init).
+    model: the ``tfcourse.models.Model``.
+    global_step: int64 scalar variable.
+    train_op: one gradient-descent step on the variables not frozen
+        (increments global_step).
+    summary_op: merged scalar and histogram summaries.
+    saver: ``tf.train.Saver`` over the model variables and global_step.
+    init_op: initialises the global variables.
+"""
+
+
+def _data_variable(init, name):
+    return tf.Variable(init, trainable=False, validate_shape=False, name=name,
+                       collections=[tf.GraphKeys.LOCAL_VARIABLES])
+
+
+def _add_summaries(model):
+    """Adds the loss scalar (tag ``loss/loss``, in the course's ``loss`` scope)
+    and a histogram per variable, tagged with the variable's tensor name as
+    Keras' TensorBoard callback does (``linear_model/weights_0`` for
+    ``linear_model/weights:0``)."""
+    with tf.name_scope("loss/"):
+        tf.summary.scalar("loss", model.loss)
+    for variable in (model.weights, model.bias):
+        tf.summary.histogram(variable.name.replace(":", "_"), variable)
+
+
+def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5):
+    """Builds the training graph in a fresh ``tf.Graph``.
+
+    Args:
+        model_name: "linear" or "logistic".
+        n_features: number of input features (int >= 1).
+        learning_rate: gradient-descent learning rate (float > 0).
+        seed: graph-level seed; op-level seeds derive from it (int).
+        freeze: names of model variables ("weights", "bias") to leave out of
+            the optimizer's var_list; they keep their initial value. At least
+            one must stay trainable.
+        max_to_keep: how many recent checkpoints the Saver keeps.
+
+    Returns:
+        a ``TrainGraph``.
+    """
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(seed)
+        global_step = tf.train.get_or_create_global_step()
+        with tf.variable_scope("original_data"):
+            x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
+            y_init = tf.placeholder(tf.float32, [None, 1], name="y_init")
+            x = tf.placeholder_with_default(_data_variable(x_init, "x_data"), [None, n_features],
+                                            name="x")
+            y = tf.placeholder_with_default(_data_variable(y_init, "y_data"), [None, 1], name="y")
+            data_init = tf.local_variables_initializer()
+        model = BUILDERS[model_name](x, y, n_features, seed)
+        var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
+                    if name not in freeze]
+        with tf.variable_scope("optimizer"):
+            optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+            train_op = optimizer.minimize(model.loss, global_step=global_step,
+                                          var_list=var_list, name="train")
+        _add_summaries(model)
+        summary_op = tf.summary.merge_all()
+        saver = tf.train.Saver([global_step, model.weights, model.bias],
+                               max_to_keep=max_to_keep, save_relative_paths=True)
+        init_op = tf.global_variables_initializer()
+    graph.finalize()
+    return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
+                      model=model, global_step=global_step, train_op=train_op,
+                      summary_op=summary_op, saver=saver, init_op=init_op)
+
+
+def session_config(log_device_placement=False):
+    """The ``tf.ConfigProto`` every tfcourse session uses."""
+    return tf.ConfigProto(log_device_placement=log_device_placement)
+
+
+def load_data(session, train_graph, dataset):
+    """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables."""
+    session.run(train_graph.data_init,
+                feed_dict={train_graph.x_init: dataset.x, train_graph.y_init: dataset.y})

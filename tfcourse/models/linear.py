@@ -1,0 +1,30 @@
+"""Linear regression graph, as in the course: y_hat = x·W + b, MSE loss."""
+
+from tfcourse.models import Model
+from tfcourse.tf_compat import tf
+
+
+def build(x, y, n_features, seed):
+    """Builds linear regression in scopes ``linear_model`` and ``loss``.
+
+    Args:
+        x: ``[batch, n_features]`` float32 features.
+        y: ``[batch, 1]`` float32 targets.
+        n_features: number of features (int >= 1).
+        seed: op-level seed (int) of the random-normal initialisers.
+
+    Returns:
+        a ``Model``; ``loss`` is the mean squared error
+        ``reduce_mean(square(x·W + b - y))``.
+    """
+    with tf.variable_scope("linear_model"):
+        weights = tf.get_variable(
+            "weights", [n_features, 1], tf.float32,
+            initializer=tf.random_normal_initializer(seed=seed))
+        bias = tf.get_variable(
+            "bias", [1], tf.float32, initializer=tf.random_normal_initializer(seed=seed + 1))
+        predictions = tf.add(tf.matmul(x, weights), bias, name="predictions")
+    with tf.variable_scope("loss"):
+        loss = tf.reduce_mean(tf.square(predictions - y), name="mse")
+    return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
+                 logits=None, probabilities=None)
