@@ -15,6 +15,7 @@ setup(
         "absl-py<2",
         "protobuf<3.20",
         "pyyaml>=5.1",
+        "scikit-learn>=0.24,<0.25",
     ],
     extras_require={"test": ["pytest>=7,<7.1"]},
     entry_points={"console_scripts": ["tfcourse = tfcourse.cli:console_main"]},

@@ -49,9 +49,10 @@ def test_yaml_and_flags_reach_the_run(workdir, tfcourse, tmp_path):
     (["train", "--model=forest"], r"flag --model=forest"),
     (["train", "--ckpt=x"], r"flag --ckpt is not used by 'tfcourse train'"),
     (["train", "extra"], r"unexpected argument 'extra'"),
-    (["fit"], r"unknown command 'fit'; expected one of: restore, train"),
+    (["fit"], r"unknown command 'fit'; expected one of: evaluate, predict, restore, train"),
     (["train", "--config", "missing.yaml"], r"config missing.yaml: cannot read"),
     (["restore"], r"restore needs --ckpt"),
+    (["predict", "--ckpt=m"], r"predict needs --input, --output"),
     (["restore", "--ckpt=x", "--max_step=3"], r"flag --max_step is not used by 'tfcourse restore'"),
 ])
 def test_usage_errors_exit_2_with_one_line_and_create_nothing(workdir, tfcourse, args, message):

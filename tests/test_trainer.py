@@ -17,10 +17,10 @@ def make_config(tmp_path, **overrides):
     return config_lib.resolve(None, overrides)
 
 
-def events(run_dir):
+def events(run_dir, subdir="train"):
     """{tag: [(step, value or histogram)]} from the run's events file(s)."""
     found = {}
-    for path in glob.glob(os.path.join(run_dir, "train", "events.out.tfevents.*")):
+    for path in glob.glob(os.path.join(run_dir, subdir, "events.out.tfevents.*")):
         for event in tf.train.summary_iterator(path):
             for value in event.summary.value:
                 kind = value.WhichOneof("value")
@@ -145,4 +145,5 @@ def test_two_runs_never_share_a_run_dir(tmp_path):
     first = trainer.new_run_dir(str(tmp_path))
     second = trainer.new_run_dir(str(tmp_path))
     assert first != second
-    assert os.path.dirname(first) != os.path.dirname(second)
+    assert os.path.dirname(first) == os.path.dirname(second) == str(tmp_path)
+    assert os.listdir(first) == os.listdir(second) == []

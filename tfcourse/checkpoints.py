@@ -28,13 +28,15 @@ SPEC_FILE = "model.json"
 CHECKPOINT_NAME = "model.ckpt"
 SPEC_FORMAT = 1
 
-ModelSpec = collections.namedtuple("ModelSpec", "model feature_names label")
+ModelSpec = collections.namedtuple("ModelSpec", "model feature_names label standardize")
 ModelSpec.__doc__ = """What a restore needs besides the checkpoint.
 
 Attributes:
     model: "linear" or "logistic".
     feature_names: tuple of str, the input columns in order.
     label: name of the target column (str).
+    standardize: bool; the statistics themselves are variables in the checkpoint
+        (``standardize/mean``, ``standardize/std``).
 """
 
 
@@ -74,7 +76,7 @@ def read_metadata(directory):
         with open(spec_path) as handle:
             document = json.load(handle)
         spec = ModelSpec(model=document["model"], feature_names=tuple(document["feature_names"]),
-                         label=document["label"])
+                         label=document["label"], standardize=bool(document["standardize"]))
         if document.get("format") != SPEC_FORMAT:
             raise ValueError("format {!r}, expected {}".format(document.get("format"), SPEC_FORMAT))
         with open(config_path) as handle:

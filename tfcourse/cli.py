@@ -1,4 +1,4 @@
-"""Command line: ``tfcourse train|restore [flags]``.
+"""Command line: ``tfcourse train|restore|evaluate|predict [flags]``.
 
 Flags are defined with ``tf.app.flags`` (absl) and parsed strictly: an
 unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
@@ -29,6 +29,10 @@ flags.DEFINE_string("config", None, "YAML config file; flags given on the comman
 flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
 flags.DEFINE_string("predict", None,
                     "rows to predict: values separated by ',', rows by ';' (one feature: 1.0,2.5)")
+flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
+flags.DEFINE_string("output", None, "CSV file to write: the input's columns plus prediction "
+                                    "(and probability for logistic regression)")
+flags.DEFINE_boolean("overwrite", False, "replace --output if it exists")
 flags.DEFINE_boolean("verbose", False, "show the traceback of errors")
 
 COMMANDS = {
@@ -36,7 +40,14 @@ COMMANDS = {
               ("config",) + tuple(key.name for key in config_lib.SCHEMA) + ("verbose",)),
     "restore": ("rebuild a trained model, restore its checkpoint, print what it learned",
                 ("ckpt", "predict", "verbose")),
+    "evaluate": ("print a trained model's loss and metrics on a labelled CSV file",
+                 ("ckpt", "input", "verbose")),
+    "predict": ("write a trained model's predictions for the rows of a CSV file",
+                ("ckpt", "input", "output", "overwrite", "verbose")),
 }
+
+REQUIRED = {"restore": ("ckpt",), "evaluate": ("ckpt", "input"),
+            "predict": ("ckpt", "input", "output")}
 
 USAGE = """usage: tfcourse COMMAND [--flag=value ...]
 
@@ -47,6 +58,9 @@ examples:
   tfcourse train --model linear --max_step 1000
   tfcourse train --config configs/linear.yaml --learning_rate 0.05
   tfcourse restore --ckpt ./tmp/model/ --predict 1.0,2.5
+  tfcourse train --config configs/diabetes.yaml
+  tfcourse evaluate --ckpt ./tmp/diabetes/ --input data/diabetes.csv
+  tfcourse predict --ckpt ./tmp/diabetes/ --input data/diabetes.csv --output predictions.csv
 
 'tfcourse COMMAND --help' lists a command's flags.
 exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 interrupted."""
@@ -111,17 +125,24 @@ def parse(argv):
 
 def run(command, given):
     """Runs a parsed command; returns the exit code."""
+    missing = [name for name in REQUIRED.get(command, ()) if not given.get(name)]
+    if missing:
+        raise UsageError("{} needs {}".format(command, ", ".join("--" + name for name in missing)))
     if command == "train":
         from tfcourse import trainer
         overrides = dict((name, value) for name, value in given.items()
                          if name in config_lib.ROOT_KEYS)
-        config = config_lib.resolve(given.get("config"), overrides)
-        trainer.train(config)
+        trainer.train(config_lib.resolve(given.get("config"), overrides))
     elif command == "restore":
         from tfcourse import restore
-        if not given.get("ckpt"):
-            raise UsageError("restore needs --ckpt (a model directory or checkpoint prefix)")
         restore.restore(given["ckpt"], given.get("predict"))
+    elif command == "evaluate":
+        from tfcourse import inference
+        inference.evaluate(given["ckpt"], given["input"])
+    elif command == "predict":
+        from tfcourse import inference
+        inference.predict(given["ckpt"], given["input"], given["output"],
+                          given.get("overwrite", False))
     return 0
 
 

@@ -26,7 +26,8 @@ class Key(collections.namedtuple("Key", "name kind default help minimum choices"
 
     Attributes:
         name: key name, also the flag name for top-level keys.
-        kind: one of "int", "float", "bool", "str", "path", "str_list".
+        kind: one of "int", "float", "fraction" (0 <= f < 1), "bool", "str",
+            "path", "str_list".
         default: built-in default (None means "not set" where allowed).
         help: meaning and unit, shown in ``--help`` and the YAML docs.
         minimum: smallest allowed value for numbers (exclusive if it is 0.0
@@ -51,6 +52,9 @@ SCHEMA = (
     _key("save_every", "int", 500, "save a checkpoint every this many steps (and at the end)",
          minimum=1),
     _key("log_every", "int", 100, "print a progress line every this many steps", minimum=1),
+    _key("eval_every", "int", 100,
+         "compute validation metrics every this many steps (when there is a validation split)",
+         minimum=1),
     _key("max_to_keep", "int", 5, "number of recent checkpoints to keep", minimum=1),
     _key("freeze", "str_list", [],
          "variables kept at their initial value (not trained): any of weights, bias",
@@ -59,8 +63,17 @@ SCHEMA = (
 )
 
 DATA_SCHEMA = (
-    _key("path", "path", None, "CSV file with a header row; empty means the built-in course data"),
-    _key("n_samples", "int", 100, "number of samples of the built-in data", minimum=2),
+    _key("path", "path", None,
+         "CSV file with a header row, relative to the config file; null: built-in data"),
+    _key("label", "str", None, "name of the CSV column to predict"),
+    _key("features", "str_list", None, "CSV columns used as features; null: all but the label"),
+    _key("n_samples", "int", None,
+         "samples of the built-in data; null: 100 (linear) or 500 (logistic)", minimum=2),
+    _key("validation_fraction", "fraction", None,
+         "share of rows held out for validation, 0 <= f < 1; null: 0 for the course's linear "
+         "data, else 0.2"),
+    _key("standardize", "bool", None,
+         "z-score the features with training-split statistics; null: on for CSV data"),
 )
 
 _ROOT_NAMES = tuple(key.name for key in SCHEMA)
@@ -80,6 +93,8 @@ class Config(collections.namedtuple("Config", _ROOT_NAMES + ("data",))):
         result = self._asdict()
         result["data"] = dict(self.data._asdict())
         result["freeze"] = list(self.freeze)
+        if self.data.features is not None:
+            result["data"]["features"] = list(self.data.features)
         return dict(result)
 
 
@@ -172,8 +187,9 @@ def _type_name(value):
     return names.get(type(value), type(value).__name__)
 
 
-_EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string",
-             "path": "a path (string)", "str_list": "a list of strings"}
+_EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
+             "bool": "true or false", "str": "a string", "path": "a path (string)",
+             "str_list": "a list of strings"}
 
 
 def check_value(key, value, where):
@@ -212,6 +228,10 @@ def check_value(key, value, where):
             fail("a finite number")
         if key.minimum is not None and value <= key.minimum:
             fail("a number > {}".format(key.minimum))
+    elif kind == "fraction":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            fail(_EXPECTED[kind])
+        value = float(value)
     elif kind == "bool":
         if not isinstance(value, bool):
             fail(_EXPECTED[kind])
@@ -249,7 +269,7 @@ def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
             raise _unknown(prefix + name, [prefix + known for known in keys], where)
         value = check_value(keys[name], raw, where)
         if keys is DATA_KEYS and keys[name].kind == "path" and value and base_dir is not None:
-            value = os.path.normpath(os.path.join(base_dir, value))
+            value = os.path.abspath(os.path.join(base_dir, value))
         values[name] = value
 
 

@@ -17,7 +17,7 @@ BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op summary_op "
-                  "saver init_op")
+                  "saver init_op mean std")
 TrainGraph.__doc__ = """Handles on the ops of a built graph.
 
 Attributes:
@@ -33,6 +33,8 @@ Attributes:
     summary_op: merged scalar and histogram summaries.
     saver: ``tf.train.Saver`` over the model variables and global_step.
     init_op: initialises the global variables.
+    mean, std: ``[n_features]`` float32 standardisation variables (saved in
+        the checkpoint), or None when the features are used as they are.
 """
 
 
@@ -52,7 +54,18 @@ def _add_summaries(model):
         tf.summary.histogram(variable.name.replace(":", "_"), variable)
 
 
-def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5):
+def _standardize(x, n_features):
+    """Z-scores ``x`` in the graph, so checkpoints and exports take raw features."""
+    with tf.variable_scope("standardize"):
+        mean = tf.get_variable("mean", [n_features], tf.float32, tf.zeros_initializer(),
+                               trainable=False)
+        std = tf.get_variable("std", [n_features], tf.float32, tf.ones_initializer(),
+                              trainable=False)
+        return tf.divide(x - mean, std, name="x"), mean, std
+
+
+def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
+          standardize=False):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
@@ -64,6 +77,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5)
             the optimizer's var_list; they keep their initial value. At least
             one must stay trainable.
         max_to_keep: how many recent checkpoints the Saver keeps.
+        standardize: z-score the features in the graph with the ``mean`` and
+            ``std`` variables (set them with ``set_standardization``).
 
     Returns:
         a ``TrainGraph``.
@@ -79,7 +94,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5)
                                             name="x")
             y = tf.placeholder_with_default(_data_variable(y_init, "y_data"), [None, 1], name="y")
             data_init = tf.local_variables_initializer()
-        model = BUILDERS[model_name](x, y, n_features, seed)
+        features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
+        model = BUILDERS[model_name](features, y, n_features, seed)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
         with tf.variable_scope("optimizer"):
@@ -88,13 +104,13 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5)
                                           var_list=var_list, name="train")
         _add_summaries(model)
         summary_op = tf.summary.merge_all()
-        saver = tf.train.Saver([global_step, model.weights, model.bias],
-                               max_to_keep=max_to_keep, save_relative_paths=True)
+        saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
+        saver = tf.train.Saver(saved, max_to_keep=max_to_keep, save_relative_paths=True)
         init_op = tf.global_variables_initializer()
     graph.finalize()
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
                       model=model, global_step=global_step, train_op=train_op,
-                      summary_op=summary_op, saver=saver, init_op=init_op)
+                      summary_op=summary_op, saver=saver, init_op=init_op, mean=mean, std=std)
 
 
 def session_config(log_device_placement=False):
@@ -106,3 +122,12 @@ def load_data(session, train_graph, dataset):
     """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables."""
     session.run(train_graph.data_init,
                 feed_dict={train_graph.x_init: dataset.x, train_graph.y_init: dataset.y})
+
+
+def set_standardization(session, train_graph, mean, std):
+    """Sets the standardisation variables (``[n_features]`` float32 each).
+
+    Uses ``Variable.load``, which feeds the value: no constant joins the graph.
+    """
+    train_graph.mean.load(mean, session)
+    train_graph.std.load(std, session)

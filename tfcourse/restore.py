@@ -1,24 +1,62 @@
-"""Restoring a trained model: rebuild its graph, restore the checkpoint, report, predict."""
+"""Restoring a trained model: rebuild its graph from the saved config, restore, report, predict."""
 
 import collections
+import contextlib
 
 import numpy as np
 
-from tfcourse import checkpoints, data, graph as graph_lib
-from tfcourse.errors import UsageError
+from tfcourse import checkpoints, data, graph as graph_lib, metrics
+from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
+LoadedModel = collections.namedtuple("LoadedModel", "spec config tg session checkpoint global_step")
+LoadedModel.__doc__ = """A restored model in an open session (see ``open_model``)."""
+
 RestoreResult = collections.namedtuple(
-    "RestoreResult", "checkpoint global_step weights bias loss predictions")
+    "RestoreResult", "checkpoint global_step weights bias loss predictions probabilities")
 RestoreResult.__doc__ = """What a restore found.
 
 Attributes:
     checkpoint: the checkpoint prefix restored (str).
     global_step: int.
     weights: ``[n_features, 1]`` float32; bias: ``[1]`` float32.
-    loss: float, the model's loss on its training data.
+    loss: float, the loss on the model's training data (None if they are gone).
     predictions: ``[n_rows, 1]`` float32 for the rows asked for, or None.
+    probabilities: the same for logistic regression's P(y = 1), else None.
 """
+
+
+@contextlib.contextmanager
+def open_model(ckpt):
+    """Rebuilds the graph a model directory describes and restores the checkpoint.
+
+    Args:
+        ckpt: a model directory (its latest checkpoint) or a checkpoint prefix.
+
+    Yields:
+        a ``LoadedModel``; feed raw features to ``tg.x`` (standardisation is in the graph).
+
+    Raises:
+        DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
+    """
+    model_dir, prefix = checkpoints.find_checkpoint(ckpt)
+    config, spec = checkpoints.read_metadata(model_dir)
+    tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
+                         config.seed, config.freeze, config.max_to_keep, spec.standardize)
+    with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
+        session.run(tg.init_op)
+        tg.saver.restore(session, prefix)
+        yield LoadedModel(spec=spec, config=config, tg=tg, session=session, checkpoint=prefix,
+                          global_step=int(session.run(tg.global_step)))
+
+
+def run_outputs(loaded, x):
+    """Predictions (and probabilities for logistic regression) for ``x`` ``[n, n_features]``."""
+    model = loaded.tg.model
+    fetches = [model.predictions] + ([model.probabilities] if model.probabilities is not None
+                                     else [])
+    values = loaded.session.run(fetches, feed_dict={loaded.tg.x: x})
+    return values[0], (values[1] if len(values) > 1 else None)
 
 
 def parse_rows(text, n_features):
@@ -28,7 +66,7 @@ def parse_rows(text, n_features):
     separate rows too: ``1.0,2.5`` is two rows.
 
     Raises:
-        UsageError: a value is not a number, or a row has the wrong length.
+        UsageError: a value is not a number or not finite, or a row has the wrong length.
     """
     if n_features == 1:
         text = text.replace(";", ",")
@@ -50,6 +88,26 @@ def parse_rows(text, n_features):
     return values
 
 
+def _report_data(loaded, out):
+    """Prints loss (and validation metrics) on the model's own data; returns the loss."""
+    try:
+        split = data.load(loaded.config.data, loaded.spec.model, loaded.config.seed)
+    except DataError as err:
+        out("training data not available ({}): loss not computed".format(err))
+        return None
+    tg = loaded.tg
+    loss = loaded.session.run(tg.model.loss, {tg.x: split.train.x, tg.y: split.train.y})
+    out("loss on {} ({} training rows): {:.6g}".format(split.train.source, len(split.train.x),
+                                                       loss))
+    if split.validation is not None:
+        predictions, probabilities = run_outputs(loaded, split.validation.x)
+        values = metrics.compute(loaded.spec.model, split.validation.y,
+                                 predictions if probabilities is None else probabilities)
+        out("validation ({} rows): {}".format(len(split.validation.x),
+                                              metrics.format_metrics(values)))
+    return float(loss)
+
+
 def restore(ckpt, predict=None, out=print):
     """Restores the model at ``ckpt`` and prints what it learned.
 
@@ -65,31 +123,27 @@ def restore(ckpt, predict=None, out=print):
         DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
         UsageError: bad ``predict`` text.
     """
-    model_dir, prefix = checkpoints.find_checkpoint(ckpt)
-    config, spec = checkpoints.read_metadata(model_dir)
-    rows = parse_rows(predict, len(spec.feature_names)) if predict else None
-    dataset = data.load(config.data, config.model, config.seed)
-    tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
-                         config.seed, config.freeze, config.max_to_keep)
-    with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
-        session.run(tg.init_op)
-        graph_lib.load_data(session, tg, dataset)
-        tg.saver.restore(session, prefix)
-        step, loss, weights, bias = session.run(
-            [tg.global_step, tg.model.loss, tg.model.weights, tg.model.bias])
-        out("restored {} (global_step {})".format(prefix, step))
-        out("{} regression: {} -> {}".format(spec.model, ", ".join(spec.feature_names),
-                                             spec.label))
+    with open_model(ckpt) as loaded:
+        spec, tg = loaded.spec, loaded.tg
+        rows = parse_rows(predict, len(spec.feature_names)) if predict else None
+        weights, bias = loaded.session.run([tg.model.weights, tg.model.bias])
+        out("restored {} (global_step {})".format(loaded.checkpoint, loaded.global_step))
+        out("{} regression: {} -> {}{}".format(
+            spec.model, ", ".join(spec.feature_names), spec.label,
+            " (features standardised in the graph)" if spec.standardize else ""))
         for name, value in zip(spec.feature_names, weights[:, 0]):
             out("  weight[{}] = {:.6f}".format(name, value))
         out("  bias = {:.6f}".format(bias[0]))
-        out("loss on {} ({} samples): {:.6g}".format(dataset.source, len(dataset.x), loss))
-        predictions = None
+        loss = _report_data(loaded, out)
+        predictions = probabilities = None
         if rows is not None:
-            predictions = session.run(tg.model.predictions, feed_dict={tg.x: rows})
-            for row, value in zip(rows, predictions[:, 0]):
-                out("prediction for {} = {}: {:.6f}".format(
+            predictions, probabilities = run_outputs(loaded, rows)
+            for i, row in enumerate(rows):
+                extra = ("" if probabilities is None
+                         else "  (probability {:.6f})".format(probabilities[i, 0]))
+                out("prediction for {} = {}: {:.6g}{}".format(
                     ", ".join(spec.feature_names), ", ".join("{:g}".format(v) for v in row),
-                    value))
-    return RestoreResult(checkpoint=prefix, global_step=int(step), weights=weights, bias=bias,
-                         loss=float(loss), predictions=predictions)
+                    predictions[i, 0], extra))
+    return RestoreResult(checkpoint=loaded.checkpoint, global_step=loaded.global_step,
+                         weights=weights, bias=bias, loss=loss, predictions=predictions,
+                         probabilities=probabilities)

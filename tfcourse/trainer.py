@@ -1,11 +1,12 @@
-"""Training: owns the session, the loop, the summary writer and the checkpoints.
+"""Training: owns the session, the loop, the summary writers and the checkpoints.
 
 ``train(config)`` loads and checks the data, then builds the graph, restores
 the latest checkpoint of ``config.model_dir`` if there is one (training goes
-on to ``config.max_step``), and runs gradient descent, writing summaries every
-``summary_every`` steps into a run directory of its own under
-``summary_dir``, a progress line every ``log_every`` steps and a checkpoint
-every ``save_every`` steps and at the end.
+on to ``config.max_step``), and runs gradient descent. Along the way it writes
+summaries every ``summary_every`` steps into ``<summary_dir>/run-<time>/train``,
+validation loss and metrics every ``eval_every`` steps into ``.../eval`` (when
+there is a validation split), a progress line every ``log_every`` steps and a
+checkpoint every ``save_every`` steps. The last step does all of these.
 """
 
 import collections
@@ -15,10 +16,11 @@ import time
 
 import numpy as np
 
-from tfcourse import checkpoints, data, graph as graph_lib
+from tfcourse import checkpoints, data, graph as graph_lib, metrics
 from tfcourse.tf_compat import tf
 
-TrainResult = collections.namedtuple("TrainResult", "global_step loss weights bias run_dir checkpoint")
+TrainResult = collections.namedtuple(
+    "TrainResult", "global_step loss weights bias run_dir checkpoint eval_metrics")
 TrainResult.__doc__ = """What a training run ended with.
 
 Attributes:
@@ -27,13 +29,14 @@ Attributes:
     weights: ``[n_features, 1]`` float32 numpy array; bias: ``[1]`` float32.
     run_dir: the run's TensorBoard directory, or None if nothing was trained.
     checkpoint: prefix of the latest checkpoint.
+    eval_metrics: OrderedDict of the last validation metrics, or None.
 """
 
 
 def new_run_dir(summary_dir, now=None):
-    """Creates and returns a run directory of its own: ``<summary_dir>/run-<time>[-<n>]/train``.
+    """Creates and returns a run directory of its own: ``<summary_dir>/run-<time>[-<n>]``.
 
-    The ``run-*`` directory is created exclusively, so two runs never share one.
+    It is created exclusively, so two runs never share one.
     """
     stamp = (now or datetime.datetime.now()).strftime("run-%Y%m%d-%H%M%S")
     os.makedirs(summary_dir, exist_ok=True)
@@ -43,7 +46,7 @@ def new_run_dir(summary_dir, now=None):
             os.mkdir(os.path.join(summary_dir, name))
         except FileExistsError:
             continue
-        return os.path.join(summary_dir, name, "train")
+        return os.path.join(summary_dir, name)
     raise FileExistsError("no free run directory name under {}".format(summary_dir))
 
 
@@ -52,9 +55,9 @@ def _due(step, every, last_step):
 
 
 def _next_boundary(step, config):
-    """The first step after ``step`` where something is logged, saved or summarised."""
+    """The first step after ``step`` where something is logged, saved, evaluated or summarised."""
     candidates = [config.max_step]
-    for every in (config.summary_every, config.save_every, config.log_every):
+    for every in (config.summary_every, config.save_every, config.log_every, config.eval_every):
         candidates.append((step // every + 1) * every)
     return min(candidates)
 
@@ -65,20 +68,34 @@ def _format_values(array, limit=4):
     return "[{}{}]".format(shown, " ..." if values.size > limit else "")
 
 
-class _Run(object):
-    """One training invocation: session, writer, saver and cadences."""
+def model_outputs(model):
+    """The tensor metrics are computed from: predictions (linear) or probabilities (logistic)."""
+    return model.predictions if model.probabilities is None else model.probabilities
 
-    def __init__(self, config, train_graph, session, state, spec, out):
+
+class _Run(object):
+    """One training invocation: session, writers, saver and cadences."""
+
+    def __init__(self, config, train_graph, session, spec, validation, out):
         self.config = config
         self.tg = train_graph
         self.session = session
-        self.state = state
         self.spec = spec
+        self.validation = validation
         self.out = out
-        self.stage = None if state.checkpoint else checkpoints.Stage(config.model_dir)
-        self.checkpoint = state.checkpoint
-        self.writer = None
+        self.stage = None
+        self.checkpoint = None
+        self.run_dir = None
+        self.writers = {}
+        self.eval_metrics = None
         self.clock = (time.time(), 0)
+
+    def open_writers(self):
+        self.run_dir = new_run_dir(self.config.summary_dir)
+        self.writers["train"] = tf.summary.FileWriter(os.path.join(self.run_dir, "train"),
+                                                      self.tg.graph)
+        if self.validation is not None:
+            self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
 
     def save(self, step):
         directory = self.stage.directory if self.stage else self.config.model_dir
@@ -103,7 +120,19 @@ class _Run(object):
             step, self.config.max_step, loss, _format_values(weights), _format_values(bias), speed))
 
     def summarize(self, step):
-        self.writer.add_summary(self.session.run(self.tg.summary_op), global_step=step)
+        self.writers["train"].add_summary(self.session.run(self.tg.summary_op), global_step=step)
+
+    def evaluate(self, step):
+        feed = {self.tg.x: self.validation.x, self.tg.y: self.validation.y}
+        loss, outputs = self.session.run([self.tg.model.loss, model_outputs(self.tg.model)], feed)
+        self.eval_metrics = metrics.compute(self.spec.model, self.validation.y, outputs)
+        values = [("loss/loss", loss)] + [("metrics/" + name, value)
+                                          for name, value in self.eval_metrics.items()]
+        summary = tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)
+                                    for tag, value in values])
+        self.writers["eval"].add_summary(summary, global_step=step)
+        self.out("eval step {} ({} validation rows)  loss {:.6g}  {}".format(
+            step, len(self.validation.x), loss, metrics.format_metrics(self.eval_metrics)))
 
     def after_step(self, step, first=False):
         config = self.config
@@ -111,6 +140,8 @@ class _Run(object):
             self.summarize(step)
         if _due(step, config.log_every, config.max_step):
             self.log(step)
+        if self.validation is not None and _due(step, config.eval_every, config.max_step):
+            self.evaluate(step)
         if not first and _due(step, config.save_every, config.max_step):
             self.save(step)
 
@@ -126,10 +157,22 @@ class _Run(object):
         return step
 
     def close(self):
-        if self.writer is not None:
-            self.writer.close()
+        for writer in self.writers.values():
+            writer.close()
         if self.stage is not None:
             self.stage.discard()
+
+
+def _prepare(config):
+    """Everything that can fail on bad input, before anything is created."""
+    split = data.load(config.data, config.model, config.seed)
+    spec = checkpoints.ModelSpec(model=config.model, feature_names=split.train.feature_names,
+                                 label=split.train.label,
+                                 standardize=data.standardize_enabled(config.data))
+    state = checkpoints.inspect_model_dir(config.model_dir)
+    if state.spec is not None:
+        checkpoints.check_compatible(state.spec, spec, config.model_dir)
+    return split, spec, state
 
 
 def train(config, out=print):
@@ -146,18 +189,15 @@ def train(config, out=print):
         UsageError: ``model_dir`` is a file or a foreign non-empty directory.
         DataError: the data are bad, or ``model_dir`` holds an incompatible model.
     """
-    dataset = data.load(config.data, config.model, config.seed)
-    spec = checkpoints.ModelSpec(model=config.model, feature_names=dataset.feature_names,
-                                 label=dataset.label)
-    state = checkpoints.inspect_model_dir(config.model_dir)
-    if state.spec is not None:
-        checkpoints.check_compatible(state.spec, spec, config.model_dir)
+    split, spec, state = _prepare(config)
     tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
-                         config.seed, config.freeze, config.max_to_keep)
+                         config.seed, config.freeze, config.max_to_keep, spec.standardize)
     with tf.Session(graph=tg.graph,
                     config=graph_lib.session_config(config.log_device_placement)) as session:
         session.run(tg.init_op)
-        graph_lib.load_data(session, tg, dataset)
+        graph_lib.load_data(session, tg, split.train)
+        if spec.standardize:
+            graph_lib.set_standardization(session, tg, *data.standardization(split.train.x))
         step = 0
         if state.checkpoint:
             tg.saver.restore(session, state.checkpoint)
@@ -167,24 +207,27 @@ def train(config, out=print):
             if step >= config.max_step:
                 out("{} is already at global step {} (max_step {}): nothing to train".format(
                     config.model_dir, step, config.max_step))
-                return _result(session, tg, step, None, state.checkpoint)
+                return _result(session, tg, step, None, state.checkpoint, None)
             out("resuming from {} at global step {}".format(state.checkpoint, step))
-        run = _Run(config, tg, session, state, spec, out)
+        run = _Run(config, tg, session, spec, split.validation, out)
+        run.checkpoint = state.checkpoint
         try:
-            run.writer = tf.summary.FileWriter(new_run_dir(config.summary_dir), tg.graph)
-            out("training {} regression on {} ({} samples, {} feature{}); summaries in {}".format(
-                config.model, dataset.source, len(dataset.x), len(spec.feature_names),
-                "" if len(spec.feature_names) == 1 else "s",
-                os.path.dirname(run.writer.get_logdir())))
+            if not state.checkpoint:
+                run.stage = checkpoints.Stage(config.model_dir)
+            run.open_writers()
+            out("training {} regression on {} ({} training rows, {} feature{}); "
+                "summaries in {}".format(config.model, split.train.source, len(split.train.x),
+                                         len(spec.feature_names),
+                                         "" if len(spec.feature_names) == 1 else "s",
+                                         run.run_dir))
             step = run.loop(step)
         finally:
             run.close()
         out("saved {}".format(run.checkpoint))
-        return _result(session, tg, step, os.path.dirname(run.writer.get_logdir()),
-                       run.checkpoint)
+        return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics)
 
 
-def _result(session, tg, step, run_dir, checkpoint):
+def _result(session, tg, step, run_dir, checkpoint, eval_metrics):
     loss, weights, bias = session.run([tg.model.loss, tg.model.weights, tg.model.bias])
     return TrainResult(global_step=step, loss=float(loss), weights=weights, bias=bias,
-                       run_dir=run_dir, checkpoint=checkpoint)
+                       run_dir=run_dir, checkpoint=checkpoint, eval_metrics=eval_metrics)

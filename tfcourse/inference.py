@@ -1,0 +1,90 @@
+"""Using a trained model on a CSV file: ``evaluate`` (metrics) and ``predict`` (a new CSV)."""
+
+import csv
+import os
+import tempfile
+
+from tfcourse import data, metrics
+from tfcourse.errors import UsageError
+from tfcourse.restore import open_model, run_outputs
+
+
+def evaluate(ckpt, input_path, out=print):
+    """Prints the model's loss and metrics on a labelled CSV file.
+
+    The file needs the model's feature columns and its label column (by name;
+    other columns are ignored).
+
+    Returns:
+        OrderedDict of metrics (see ``tfcourse.metrics``), plus ``loss``.
+
+    Raises:
+        DataError: bad CSV, or its columns do not fit the model.
+    """
+    with open_model(ckpt) as loaded:
+        spec, tg = loaded.spec, loaded.tg
+        dataset = data.to_dataset(data.read_table(input_path), spec.feature_names, spec.label,
+                                  spec.model)
+        loss = loaded.session.run(tg.model.loss, {tg.x: dataset.x, tg.y: dataset.y})
+        predictions, probabilities = run_outputs(loaded, dataset.x)
+    values = metrics.compute(spec.model, dataset.y,
+                             predictions if probabilities is None else probabilities)
+    values["loss"] = float(loss)
+    out("evaluated {} (global_step {}) on {} ({} rows)".format(
+        loaded.checkpoint, loaded.global_step, input_path, len(dataset.x)))
+    for name, value in values.items():
+        out("  {:9s} {:.6g}".format(name, value))
+    return values
+
+
+def predict(ckpt, input_path, output_path, overwrite=False, out=print):
+    """Writes ``output_path``: the input's rows and columns plus ``prediction``
+    (and ``probability`` for logistic regression).
+
+    The label column may be absent from the input. The output is written to a
+    temporary file and renamed into place, so a failure leaves nothing behind.
+
+    Returns:
+        the number of rows written.
+
+    Raises:
+        UsageError: ``output_path`` exists and ``overwrite`` is False, or it
+            names an input column that would be overwritten.
+        DataError: bad CSV, or its columns do not fit the model.
+    """
+    if os.path.isdir(output_path):
+        raise UsageError("output {} is a directory, expected a file name".format(output_path))
+    if os.path.exists(output_path) and not overwrite:
+        raise UsageError("output {} exists; pass --overwrite to replace it".format(output_path))
+    directory = os.path.dirname(os.path.abspath(output_path))
+    if not os.path.isdir(directory):
+        raise UsageError("output {}: directory {} does not exist".format(output_path, directory))
+    with open_model(ckpt) as loaded:
+        spec = loaded.spec
+        table = data.read_table(input_path)
+        dataset = data.to_dataset(table, spec.feature_names, spec.label, spec.model,
+                                  require_label=False)
+        predictions, probabilities = run_outputs(loaded, dataset.x)
+    new_columns = ["prediction"] + (["probability"] if probabilities is not None else [])
+    clash = [name for name in new_columns if name in table.header]
+    if clash:
+        raise UsageError("{}: already has a column named {}; rename it first".format(
+            input_path, ", ".join(repr(name) for name in clash)))
+    handle, tmp_path = tempfile.mkstemp(dir=directory, suffix=".csv.tmp")
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(table.header + new_columns)
+            for i, row in enumerate(table.rows):
+                extra = ["{:.9g}".format(predictions[i, 0])]
+                if probabilities is not None:
+                    extra.append("{:.9g}".format(probabilities[i, 0]))
+                writer.writerow(row + extra)
+        os.replace(tmp_path, output_path)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.remove(tmp_path)
+        raise
+    out("wrote {} predictions of {} (global_step {}) to {}".format(
+        len(table.rows), loaded.checkpoint, loaded.global_step, output_path))
+    return len(table.rows)
