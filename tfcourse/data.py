@@ -140,24 +140,33 @@ def _column(table, name):
         return None
 
 
-def _numbers(table, name):
-    """The column ``name`` as float32, naming the line and column of a bad cell."""
-    index = _column(table, name)
-    values = np.empty(len(table.rows), np.float32)
-    for i, row in enumerate(table.rows):
-        cell = row[index].strip()
-        where = "{}:{}:{} (column '{}')".format(table.path, table.lines[i], index + 1, name)
-        if not cell:
-            raise DataError("{}: missing value".format(where))
-        try:
-            if "_" in cell:
-                raise ValueError(cell)
-            value = float(cell)
-        except ValueError:
-            raise DataError("{}: {!r} is not a number".format(where, cell))
-        if not math.isfinite(value) or not math.isfinite(np.float32(value)):
-            raise DataError("{}: {!r} is not finite (as float32)".format(where, cell))
-        values[i] = value
+def _cell_value(table, i, index):
+    cell = table.rows[i][index].strip()
+    where = "{}:{}:{} (column '{}')".format(table.path, table.lines[i], index + 1,
+                                            table.header[index])
+    if not cell:
+        raise DataError("{}: missing value".format(where))
+    try:
+        if "_" in cell:  # float() accepts 1_000; a CSV number should not
+            raise ValueError(cell)
+        value = float(cell)
+    except ValueError:
+        raise DataError("{}: {!r} is not a number".format(where, cell))
+    if not math.isfinite(value) or not math.isfinite(np.float32(value)):
+        raise DataError("{}: {!r} is not finite (as float32)".format(where, cell))
+    return value
+
+
+def _matrix(table, names):
+    """The columns ``names`` as a ``[n_rows, len(names)]`` float32 array.
+
+    Cells are checked in reading order, so the first bad cell of the file is the one reported.
+    """
+    indices = [_column(table, name) for name in names]
+    values = np.empty((len(table.rows), len(names)), np.float32)
+    for i in range(len(table.rows)):
+        for j, index in enumerate(indices):
+            values[i, j] = _cell_value(table, i, index)
     return values
 
 
@@ -175,6 +184,10 @@ def select_features(table, label, features=None):
         if label in features:
             raise DataError("{}: column '{}' is both the label and a feature".format(
                 table.path, label))
+        repeated = sorted(set(name for name in features if features.count(name) > 1))
+        if repeated:
+            raise DataError("{}: feature column(s) {} listed more than once".format(
+                table.path, ", ".join(repr(name) for name in repeated)))
         return tuple(features)
     names = tuple(name for name in table.header if name != label)
     if not names:
@@ -202,16 +215,18 @@ def to_dataset(table, feature_names, label, model, require_label=True):
         raise DataError("{}: the model's feature column(s) {} are missing; the model has {}, "
                         "the file has {}".format(table.path, ", ".join(missing),
                                                  ", ".join(feature_names), ", ".join(table.header)))
-    x = np.stack([_numbers(table, name) for name in feature_names], axis=1)
-    y = None
-    if _column(table, label) is not None:
-        y = _numbers(table, label).reshape(-1, 1)
-        if model == "logistic":
-            _check_binary(table, label, y)
-    elif require_label:
+    has_label = _column(table, label) is not None
+    if require_label and not has_label:
         raise DataError("{}: label column '{}' not found; columns are: {}".format(
             table.path, label, ", ".join(table.header)))
-    return Dataset(x=x, y=y, feature_names=tuple(feature_names), label=label, source=table.path)
+    values = _matrix(table, list(feature_names) + ([label] if has_label else []))
+    x, y = values[:, :len(feature_names)], None
+    if has_label:
+        y = values[:, -1:]
+        if model == "logistic":
+            _check_binary(table, label, y)
+    return Dataset(x=np.ascontiguousarray(x), y=np.ascontiguousarray(y) if has_label else None,
+                   feature_names=tuple(feature_names), label=label, source=table.path)
 
 
 def _check_binary(table, label, y):
