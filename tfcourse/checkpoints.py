@@ -127,11 +127,9 @@ def inspect_model_dir(model_dir):
         ``config`` and ``spec``.
 
     Raises:
-        UsageError: ``model_dir`` is a file, or a non-empty directory that is
-            not a tfcourse model directory.
+        UsageError: ``model_dir`` is a non-empty directory that is not a
+            tfcourse model directory.
     """
-    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
-        raise UsageError("model_dir {} is a file, expected a directory".format(model_dir))
     if not os.path.isdir(model_dir) or not os.listdir(model_dir):
         return ModelDirState(None, None, None)
     if not os.path.exists(os.path.join(model_dir, SPEC_FILE)):
@@ -156,19 +154,64 @@ def _show(value):
     return list(value) if isinstance(value, tuple) else repr(value)
 
 
+def restore(saver, session, prefix, variables):
+    """``saver.restore`` after checking the checkpoint holds ``variables`` with their shapes.
+
+    Raises:
+        DataError: the checkpoint is damaged (truncated, missing files) or its
+            variables' names or shapes differ from the graph's (naming both sides).
+    """
+    try:
+        saved = dict(tf.train.list_variables(prefix))
+    except (tf.errors.OpError, ValueError) as err:
+        raise DataError("checkpoint {} cannot be read: {}".format(prefix, _first_line(err)))
+    for variable in variables:
+        name, shape = variable.op.name, variable.shape.as_list()
+        if name not in saved:
+            raise DataError("checkpoint {} has no variable {}; it holds {}".format(
+                prefix, name, ", ".join(sorted(saved))))
+        if list(saved[name]) != shape:
+            raise DataError("checkpoint {}: variable {} has shape {}, the model expects {}".format(
+                prefix, name, list(saved[name]), shape))
+    try:
+        saver.restore(session, prefix)
+    except tf.errors.OpError as err:
+        raise DataError("checkpoint {} cannot be restored: {}".format(prefix, _first_line(err)))
+
+
+def _first_line(err):
+    return (getattr(err, "message", None) or str(err)).strip().splitlines()[0]
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Stage(object):
     """A new model directory assembled beside its final place.
 
-    ``directory`` is where files go until ``publish()`` renames it to
-    ``model_dir``; ``discard()`` removes it if it was never published.
+    ``directory`` (``.<name>.staging-<pid>-*`` next to ``model_dir``) is where
+    files go until ``publish()`` renames it to ``model_dir``; ``discard()``
+    removes it if it was never published. Stages left by killed processes are
+    removed when a new one starts.
     """
 
     def __init__(self, model_dir):
         self.model_dir = os.path.normpath(model_dir)
         parent = os.path.dirname(os.path.abspath(self.model_dir))
         os.makedirs(parent, exist_ok=True)
-        self.directory = tempfile.mkdtemp(
-            dir=parent, prefix="." + os.path.basename(self.model_dir) + ".staging-")
+        prefix = "." + os.path.basename(self.model_dir) + ".staging-"
+        for name in os.listdir(parent):
+            pid = name[len(prefix):].split("-")[0]
+            if name.startswith(prefix) and pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
         self.published = False
 
     def publish(self):

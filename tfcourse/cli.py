@@ -160,7 +160,7 @@ def main(argv=None):
     except TfcourseError as err:
         return _fail(prefix, str(err), err.exit_code, verbose)
     except KeyboardInterrupt:
-        return _fail(prefix, "interrupted", 130, verbose)
+        return _fail(prefix, "interrupted; nothing was saved", 130, verbose)
     except tf.errors.OpError as err:
         return _fail(prefix, "TensorFlow error: {}".format(err.message.splitlines()[0]), 1, verbose)
     except Exception as err:  # noqa: BLE001  (one line, not a traceback, unless --verbose)

@@ -22,3 +22,11 @@ class DataError(TfcourseError):
     """Bad data, missing checkpoint or a failure while running (exit code 1)."""
 
     exit_code = 1
+
+
+class Interrupted(TfcourseError):
+    """Training stopped by SIGINT or SIGTERM after saving (exit code 128 + signal number)."""
+
+    def __init__(self, message, signum):
+        super(Interrupted, self).__init__(message)
+        self.exit_code = 128 + signum

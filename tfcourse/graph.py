@@ -17,7 +17,7 @@ BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op summary_op "
-                  "saver init_op mean std")
+                  "saver saved_variables init_op mean std step_finite")
 TrainGraph.__doc__ = """Handles on the ops of a built graph.
 
 Attributes:
@@ -31,8 +31,11 @@ Attributes:
     train_op: one gradient-descent step on the variables not frozen
         (increments global_step).
     summary_op: merged scalar and histogram summaries.
-    saver: ``tf.train.Saver`` over the model variables and global_step.
+    saver: ``tf.train.Saver`` over ``saved_variables``: global_step, the
+        model's weights and bias, and the standardisation statistics.
     init_op: initialises the global variables.
+    step_finite: runs ``train_op``, then is True when the loss the step
+        started from and the updated weights and bias are all finite.
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
 """
@@ -102,6 +105,10 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             optimizer = tf.train.GradientDescentOptimizer(learning_rate)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
+            with tf.control_dependencies([train_op]):
+                checks = [tf.reduce_all(tf.is_finite(value)) for value in
+                          (model.loss, model.weights.read_value(), model.bias.read_value())]
+                step_finite = tf.reduce_all(tf.stack(checks), name="step_finite")
         _add_summaries(model)
         summary_op = tf.summary.merge_all()
         saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
@@ -110,7 +117,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
     graph.finalize()
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
                       model=model, global_step=global_step, train_op=train_op,
-                      summary_op=summary_op, saver=saver, init_op=init_op, mean=mean, std=std)
+                      summary_op=summary_op, saver=saver, saved_variables=saved, init_op=init_op,
+                      mean=mean, std=std, step_finite=step_finite)
 
 
 def session_config(log_device_placement=False):

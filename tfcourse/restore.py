@@ -45,7 +45,7 @@ def open_model(ckpt):
                          config.seed, config.freeze, config.max_to_keep, spec.standardize)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
-        tg.saver.restore(session, prefix)
+        checkpoints.restore(tg.saver, session, prefix, tg.saved_variables)
         yield LoadedModel(spec=spec, config=config, tg=tg, session=session, checkpoint=prefix,
                           global_step=int(session.run(tg.global_step)))
 

@@ -10,13 +10,18 @@ checkpoint every ``save_every`` steps. The last step does all of these.
 """
 
 import collections
+import contextlib
 import datetime
 import os
+import signal
+import sys
+import threading
 import time
 
 import numpy as np
 
 from tfcourse import checkpoints, data, graph as graph_lib, metrics
+from tfcourse.errors import DataError, Interrupted, UsageError
 from tfcourse.tf_compat import tf
 
 TrainResult = collections.namedtuple(
@@ -62,9 +67,9 @@ def _next_boundary(step, config):
     return min(candidates)
 
 
-def _format_values(array, limit=4):
+def _format_values(array, limit=4, style="{:.4f}"):
     values = np.ravel(array)
-    shown = " ".join("{:.4f}".format(value) for value in values[:limit])
+    shown = " ".join(style.format(value) for value in values[:limit])
     return "[{}{}]".format(shown, " ..." if values.size > limit else "")
 
 
@@ -89,6 +94,7 @@ class _Run(object):
         self.writers = {}
         self.eval_metrics = None
         self.clock = (time.time(), 0)
+        self.stop_signal = None
 
     def open_writers(self):
         self.run_dir = new_run_dir(self.config.summary_dir)
@@ -145,16 +151,53 @@ class _Run(object):
         if not first and _due(step, config.save_every, config.max_step):
             self.save(step)
 
+    def diverged(self, step, loss):
+        weights, bias = self.session.run([self.tg.model.weights, self.tg.model.bias])
+        last = ("the latest checkpoint stays {}".format(self.checkpoint) if self.checkpoint
+                else "no checkpoint was written")
+        hint = ("lower learning_rate (now {:g})".format(self.config.learning_rate) +
+                ("" if self.spec.standardize else " or set data.standardize: true"))
+        return DataError("training diverged at step {}: loss {} (weights {}, bias {}); {}; "
+                         "{}".format(step, loss, _format_values(weights, style="{:.3g}"),
+                                     _format_values(bias, style="{:.3g}"), hint, last))
+
+    def interrupted(self, step):
+        self.save(step)
+        name = signal.Signals(self.stop_signal).name
+        return Interrupted("interrupted by {} at global step {}; saved {}".format(
+            name, step, self.checkpoint), self.stop_signal)
+
     def loop(self, step):
         self.clock = (time.time(), step)
         self.after_step(step, first=True)
+        fetches = [self.tg.step_finite, self.tg.model.loss]
         while step < self.config.max_step:
             target = _next_boundary(step, self.config)
-            for _ in range(target - step):
-                self.session.run(self.tg.train_op)
-            step = target
+            while step < target:
+                finite, loss = self.session.run(fetches)
+                if not finite:
+                    raise self.diverged(step, loss)
+                step += 1
+                if self.stop_signal is not None:
+                    raise self.interrupted(step)
             self.after_step(step)
         return step
+
+    @contextlib.contextmanager
+    def stop_on_signals(self):
+        """SIGINT and SIGTERM ask the loop to save and stop after the current step."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        def request_stop(signum, frame):
+            self.stop_signal = signum
+        previous = {signum: signal.signal(signum, request_stop)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def close(self):
         for writer in self.writers.values():
@@ -163,8 +206,23 @@ class _Run(object):
             self.stage.discard()
 
 
+def _check_output_dir(path, key):
+    """``path`` must be a directory or creatable as one, in a writable place."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        what = "is a file" if probe == os.path.abspath(path) else "is inside a file ({})".format(
+            probe)
+        raise UsageError("{} {} {}, expected a directory".format(key, path, what))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError("{} {}: {} is not writable".format(key, path, probe))
+
+
 def _prepare(config):
     """Everything that can fail on bad input, before anything is created."""
+    _check_output_dir(config.model_dir, "model_dir")
+    _check_output_dir(config.summary_dir, "summary_dir")
     split = data.load(config.data, config.model, config.seed)
     spec = checkpoints.ModelSpec(model=config.model, feature_names=split.train.feature_names,
                                  label=split.train.label,
@@ -175,19 +233,40 @@ def _prepare(config):
     return split, spec, state
 
 
-def train(config, out=print):
+def _print(line):
+    print(line, flush=True)  # progress reaches pipes and log files as it happens
+
+
+def _warn(line):
+    sys.stderr.write("warning: " + line + "\n")
+
+
+def _check_separable(session, tg, config, warn):
+    """Warns when logistic regression classifies every training row right: the weights then grow
+    without bound (the loss has no minimum), so more steps never converge."""
+    predictions, labels, weights = session.run([tg.model.predictions, tg.y, tg.model.weights])
+    if config.model == "logistic" and np.array_equal(predictions, labels):
+        warn("the training data are linearly separable: the weights grow without bound "
+             "(|W| = {:.3g} at step {}) and the loss only approaches 0; more steps will not "
+             "converge".format(float(np.linalg.norm(weights)), config.max_step))
+
+
+def train(config, out=_print, warn=_warn):
     """Trains the model ``config`` describes; see the module docstring.
 
     Args:
         config: a ``tfcourse.config.Config``.
         out: callable taking one line of progress text.
+        warn: callable taking one line of warning text.
 
     Returns:
         a ``TrainResult``.
 
     Raises:
         UsageError: ``model_dir`` is a file or a foreign non-empty directory.
-        DataError: the data are bad, or ``model_dir`` holds an incompatible model.
+        DataError: the data are bad, ``model_dir`` holds an incompatible or
+            damaged model, or training diverged (nothing non-finite is saved).
+        Interrupted: SIGINT or SIGTERM; a checkpoint of the step reached was saved.
     """
     split, spec, state = _prepare(config)
     tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
@@ -200,7 +279,7 @@ def train(config, out=print):
             graph_lib.set_standardization(session, tg, *data.standardization(split.train.x))
         step = 0
         if state.checkpoint:
-            tg.saver.restore(session, state.checkpoint)
+            checkpoints.restore(tg.saver, session, state.checkpoint, tg.saved_variables)
             tg.saver.recover_last_checkpoints(
                 tf.train.get_checkpoint_state(config.model_dir).all_model_checkpoint_paths)
             step = int(session.run(tg.global_step))
@@ -211,19 +290,21 @@ def train(config, out=print):
             out("resuming from {} at global step {}".format(state.checkpoint, step))
         run = _Run(config, tg, session, spec, split.validation, out)
         run.checkpoint = state.checkpoint
-        try:
-            if not state.checkpoint:
-                run.stage = checkpoints.Stage(config.model_dir)
-            run.open_writers()
-            out("training {} regression on {} ({} training rows, {} feature{}); "
-                "summaries in {}".format(config.model, split.train.source, len(split.train.x),
-                                         len(spec.feature_names),
-                                         "" if len(spec.feature_names) == 1 else "s",
-                                         run.run_dir))
-            step = run.loop(step)
-        finally:
-            run.close()
+        with run.stop_on_signals():
+            try:
+                if not state.checkpoint:
+                    run.stage = checkpoints.Stage(config.model_dir)
+                run.open_writers()
+                out("training {} regression on {} ({} training rows, {} feature{}); "
+                    "summaries in {}".format(config.model, split.train.source, len(split.train.x),
+                                             len(spec.feature_names),
+                                             "" if len(spec.feature_names) == 1 else "s",
+                                             run.run_dir))
+                step = run.loop(step)
+            finally:
+                run.close()
         out("saved {}".format(run.checkpoint))
+        _check_separable(session, tg, config, warn)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics)
 
 

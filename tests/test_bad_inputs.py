@@ -1,0 +1,142 @@
+"""Every bad input answered: exit code, one line naming what and where, no traceback,
+nothing created or changed. The files live in tests/bad_inputs/ (see its README)."""
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, "bad_inputs")
+
+USAGE, DATA = 2, 1
+
+CASES = [
+    # flags
+    (["train", "--max-step=5"], USAGE, r"Unknown command line flag 'max-step'\. Did you mean: max_step"),
+    (["train", "--max_stpe=5"], USAGE, r"Unknown command line flag 'max_stpe'"),
+    (["train", "--lerning_rate", "0.1"], USAGE, r"Unknown command line flag 'lerning_rate'"),
+    (["train", "-max_step=5", "-x"], USAGE, r"Unknown command line flag 'x'"),
+    (["train", "--model=forest"], USAGE, r"flag --model=forest: value should be one of"),
+    (["train", "--max_step=0"], USAGE, r"flag --max_step: max_step = 0: expected an integer >= 1"),
+    (["train", "--max_step=-3"], USAGE, r"max_step = -3: expected an integer >= 1"),
+    (["train", "--max_step=1e3"], USAGE, r"flag --max_step=1e3"),
+    (["train", "--learning_rate=0"], USAGE, r"learning_rate = 0.0: expected a number > 0"),
+    (["train", "--learning_rate=-1"], USAGE, r"learning_rate = -1.0: expected a number > 0"),
+    (["train", "--learning_rate=nan"], USAGE, r"learning_rate = nan: expected a finite number"),
+    (["train", "--learning_rate=inf"], USAGE, r"learning_rate = inf: expected a finite number"),
+    (["train", "--freeze=weights,bias"], USAGE, r"every variable is frozen"),
+    (["train", "--freeze=weight"], USAGE, r"freeze = \['weight'\]: expected a list of any of"),
+    (["train", "stray"], USAGE, r"unexpected argument 'stray'"),
+    # config files
+    (["train", "--config=malformed.yaml"], USAGE, r"malformed\.yaml:2:5: invalid YAML: expected .,. or .\].*got .:."),
+    (["train", "--config=list.yaml"], USAGE, r"list\.yaml: expected a mapping of config keys at the "
+                                             r"top level, got a list"),
+    (["train", "--config=scalar.yaml"], USAGE, r"scalar\.yaml: expected a mapping.*got an integer"),
+    (["train", "--config=unknown_key.yaml"], USAGE,
+     r"unknown_key\.yaml:2:1: unknown key 'learning_rte' \(did you mean 'learning_rate'\?\)"),
+    (["train", "--config=mistyped.yaml"], USAGE, r"mistyped\.yaml:1:1: max_step = 'ten': expected an "
+                                                 r"integer"),
+    (["train", "--config=exponent.yaml"], USAGE, r"max_step = '1e3': expected an integer \(write 1000"),
+    (["train", "--config=python_tag.yaml"], USAGE, r"python_tag\.yaml:1:7: invalid YAML: could not "
+                                                   r"determine a constructor for the tag "
+                                                   r"'tag:yaml\.org,2002:python/object/apply"),
+    (["train", "--config=duplicate_key.yaml"], USAGE, r"duplicate_key\.yaml:2:1: duplicate key 'seed'"),
+    (["train", "--config=data_not_mapping.yaml"], USAGE, r"data = 'diabetes\.csv': expected a mapping"),
+    (["train", "--config=no_label.yaml"], USAGE, r"data\.label: the label column's name is needed"),
+    (["train", "--config=binary.yaml"], USAGE, r"binary\.yaml: not UTF-8 text|binary\.yaml:1:1: invalid"),
+    (["train", "--config=missing.yaml"], USAGE, r"config missing\.yaml: cannot read: No such file"),
+    (["train", "--config=a_directory"], USAGE, r"config a_directory: is a directory"),
+    (["train", "--config=socket.yaml"], USAGE, r"config socket\.yaml: cannot read"),
+    # output directories
+    (["train", "--model_dir=a_file"], USAGE, r"model_dir a_file is a file, expected a directory"),
+    (["train", "--model_dir=a_file/model"], USAGE, r"model_dir a_file/model is inside a file"),
+    (["train", "--summary_dir=a_file"], USAGE, r"summary_dir a_file is a file"),
+    (["train", "--model_dir=a_directory"], USAGE, r"model_dir a_directory is not empty and holds no "
+                                                  r"tfcourse model"),
+    # checkpoints
+    (["restore", "--ckpt=nowhere/model.ckpt-5"], DATA, r"no checkpoint at nowhere/model\.ckpt-5: no "
+                                                      r"such directory, and no nowhere/model\.ckpt-5\.index"),
+    (["restore", "--ckpt=a_directory"], DATA, r"no checkpoint found in directory a_directory"),
+    (["restore", "--ckpt=really_empty"], DATA, r"no checkpoint found in directory really_empty"),
+    (["restore", "--ckpt=not_a_checkpoint.txt"], DATA, r"not_a_checkpoint\.txt is not a checkpoint"),
+    (["evaluate", "--ckpt=nowhere", "--input=missing_cell.csv"], DATA, r"no checkpoint at nowhere"),
+    # CSV data
+    (["train", "--config=csv_empty.yaml"], DATA, r"empty\.csv: empty file, expected a header row"),
+    (["train", "--config=csv_header_only.yaml"], DATA, r"header_only\.csv: no data rows after the header"),
+    (["train", "--config=csv_missing_cell.yaml"], DATA, r"missing_cell\.csv:3:2 \(column 'b'\): "
+                                                        r"missing value"),
+    (["train", "--config=csv_non_numeric.yaml"], DATA, r"non_numeric\.csv:3:2 \(column 'b'\): 'four' is "
+                                                       r"not a number"),
+    (["train", "--config=csv_ragged.yaml"], DATA, r"ragged\.csv:3: expected 3 fields as in the header, "
+                                                  r"found 4"),
+    (["train", "--config=csv_only_label.yaml"], DATA, r"only_label\.csv: no feature column"),
+    (["train", "--config=csv_labels_not_binary.yaml"], DATA,
+     r"labels_not_binary\.csv:3:3 \(column 'label'\): labels must be 0 or 1 for logistic regression, "
+     r"found -1, 2"),
+    (["train", "--config=csv_non_finite.yaml"], DATA, r"non_finite\.csv:3:2 \(column 'b'\): '1e39' is "
+                                                      r"not finite"),
+    (["train", "--config=csv_duplicate_columns.yaml"], DATA, r"duplicate_columns\.csv:1:2: duplicate "
+                                                             r"column name 'a'"),
+    (["train", "--config=csv_unknown_label.yaml"], DATA, r"unknown_label\.csv: label column 'label' not "
+                                                         r"found; columns are: a, b, target"),
+    (["train", "--config=csv_missing_file.yaml"], DATA, r"nowhere\.csv: cannot read: No such file"),
+    (["train", "--config=csv_directory.yaml"], DATA, r"a_directory: cannot read: Is a directory"),
+]
+
+
+def snapshot(root):
+    """Every path under ``root`` with the hash of its content (None for directories, sockets)."""
+    found = {}
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(directory, name)
+            digest = None
+            if os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
+            found[os.path.relpath(path, root)] = digest
+    return found
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch):
+    """A private copy of the corpus as the current directory, plus what git cannot hold."""
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, str(root))
+    (root / "really_empty").mkdir()
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(root / "socket.yaml"))  # a path no one can open for reading, even as root
+    monkeypatch.chdir(root)
+    yield root
+    listener.close()
+
+
+@pytest.mark.parametrize("args, code, message", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_bad_input(corpus, tfcourse, args, code, message):
+    before = snapshot(str(corpus))
+    outcome = tfcourse(*args)
+    assert outcome.code == code, outcome
+    assert re.search(message, outcome.err), outcome.err
+    assert outcome.err.count("\n") == 1 and outcome.err.startswith("tfcourse")
+    assert "Traceback" not in outcome.err
+    assert snapshot(str(corpus)) == before
+
+
+def test_valid_variants_train(corpus, tfcourse):
+    outcome = tfcourse("train", "--config=csv_valid_variants.yaml", "--model_dir=m")
+    assert outcome.code == 0, outcome.err
+    restored = tfcourse("restore", "--ckpt=m")
+    assert "logistic regression: größe, 温度 -> label" in restored.out
+
+
+def test_no_traceback_from_a_real_process(corpus, tfcourse_process):
+    outcome = tfcourse_process("train", "--config=python_tag.yaml")
+    assert outcome.code == USAGE
+    assert outcome.err.count("\n") == 1 and "Traceback" not in outcome.err
+    assert "owned" not in outcome.out
+    verbose = tfcourse_process("train", "--config=python_tag.yaml", "--verbose")
+    assert "Traceback" in verbose.err
