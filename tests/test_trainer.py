@@ -147,3 +147,39 @@ def test_two_runs_never_share_a_run_dir(tmp_path):
     assert first != second
     assert os.path.dirname(first) == os.path.dirname(second) == str(tmp_path)
     assert os.listdir(first) == os.listdir(second) == []
+
+
+@pytest.mark.parametrize("steps_per_run", [1, 7, None])
+def test_steps_per_run_keeps_cadences_and_learned_values(tmp_path, steps_per_run):
+    config = make_config(tmp_path, max_step=95, summary_every=10, save_every=40, log_every=30,
+                         steps_per_run=steps_per_run)
+    lines = []
+    result = trainer.train(config, out=lines.append)
+    reference = trainer.train(make_config(tmp_path / "reference", max_step=95),
+                              out=lambda line: None)
+    assert np.array_equal(result.weights, reference.weights)  # bit-identical to any K
+    assert np.array_equal(result.bias, reference.bias)
+    assert [step for step, _ in events(result.run_dir)["loss/loss"]] == list(range(0, 91, 10)) + [95]
+    assert [int(line.split()[1].split("/")[0]) for line in lines if line.startswith("step ")] == [
+        0, 30, 60, 90, 95]
+    assert sorted(int(p.split("-")[-1].split(".")[0]) for p in glob.glob(
+        os.path.join(config.model_dir, "model.ckpt-*.index"))) == [40, 80, 95]
+
+
+def test_the_loop_equals_the_course_train_op(tmp_path):
+    from tfcourse import graph as graph_lib
+    dataset = data.course_data(100, seed=1)
+    finals = []
+    for use_loop in (False, True):
+        tg = graph_lib.build("linear", 1, 0.01, seed=1)
+        with tf.Session(graph=tg.graph) as session:
+            session.run(tg.init_op)
+            graph_lib.load_data(session, tg, dataset)
+            if use_loop:
+                session.run(tg.train_loop, {tg.steps: 50})
+            else:
+                for _ in range(50):
+                    session.run(tg.train_op)
+            finals.append(session.run([tg.model.weights, tg.model.bias, tg.global_step]))
+    assert finals[0][2] == finals[1][2] == 50
+    assert np.array_equal(finals[0][0], finals[1][0]) and np.array_equal(finals[0][1], finals[1][1])

@@ -55,6 +55,9 @@ SCHEMA = (
     _key("eval_every", "int", 100,
          "compute validation metrics every this many steps (when there is a validation split)",
          minimum=1),
+    _key("steps_per_run", "int", None,
+         "gradient-descent steps per session.run (an in-graph loop); null: chosen by tfcourse "
+         "so that a run takes about 50 ms", minimum=1),
     _key("max_to_keep", "int", 5, "number of recent checkpoints to keep", minimum=1),
     _key("freeze", "str_list", [],
          "variables kept at their initial value (not trained): any of weights, bias",

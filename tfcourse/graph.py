@@ -17,7 +17,7 @@ BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op summary_op "
-                  "saver saved_variables init_op mean std step_finite")
+                  "saver saved_variables init_op mean std steps train_loop")
 TrainGraph.__doc__ = """Handles on the ops of a built graph.
 
 Attributes:
@@ -29,13 +29,14 @@ Attributes:
     model: the ``tfcourse.models.Model``.
     global_step: int64 scalar variable.
     train_op: one gradient-descent step on the variables not frozen
-        (increments global_step).
+        (increments global_step), as the course runs it.
     summary_op: merged scalar and histogram summaries.
     saver: ``tf.train.Saver`` over ``saved_variables``: global_step, the
         model's weights and bias, and the standardisation statistics.
     init_op: initialises the global variables.
-    step_finite: runs ``train_op``, then is True when the loss the step
-        started from and the updated weights and bias are all finite.
+    steps, train_loop: run ``train_loop`` feeding ``steps`` (int) for that
+        many steps in one ``session.run``; it gives ``(steps_done, finite,
+        loss)`` and stops early at a non-finite loss or parameter.
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
 """
@@ -89,6 +90,7 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)
+        root_scope = tf.get_variable_scope()
         global_step = tf.train.get_or_create_global_step()
         with tf.variable_scope("original_data"):
             x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
@@ -97,18 +99,24 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
                                             name="x")
             y = tf.placeholder_with_default(_data_variable(y_init, "y_data"), [None, 1], name="y")
             data_init = tf.local_variables_initializer()
-        features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
-        model = BUILDERS[model_name](features, y, n_features, seed)
+
+        def forward(x, y):
+            features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
+            return BUILDERS[model_name](features, y, n_features, seed), mean, std
+
+        def forward_again(x, y):  # the same variables, new ops (inside the training loop)
+            with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
+                return forward(x, y)[0]
+
+        model, mean, std = forward(x, y)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
         with tf.variable_scope("optimizer"):
             optimizer = tf.train.GradientDescentOptimizer(learning_rate)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
-            with tf.control_dependencies([train_op]):
-                checks = [tf.reduce_all(tf.is_finite(value)) for value in
-                          (model.loss, model.weights.read_value(), model.bias.read_value())]
-                step_finite = tf.reduce_all(tf.stack(checks), name="step_finite")
+            steps, train_loop = _train_loop(lambda: forward_again(x, y), optimizer, var_list,
+                                            global_step)
         _add_summaries(model)
         summary_op = tf.summary.merge_all()
         saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
@@ -118,7 +126,38 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
                       model=model, global_step=global_step, train_op=train_op,
                       summary_op=summary_op, saver=saver, saved_variables=saved, init_op=init_op,
-                      mean=mean, std=std, step_finite=step_finite)
+                      mean=mean, std=std, steps=steps, train_loop=train_loop)
+
+
+def _train_loop(forward, optimizer, var_list, global_step):
+    """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
+
+    Each iteration rebuilds the forward pass on the same variables, applies the
+    optimizer (the same ops as ``train_op``, so the results are bit-identical
+    to as many separate steps) and checks that the loss it started from and
+    the updated weights and bias are finite; the loop stops early at the
+    first step where they are not.
+
+    Returns:
+        ``(steps, outputs)``: ``steps`` an int32 scalar placeholder; ``outputs``
+        ``(steps_done, finite, loss)`` with ``loss`` the loss the last step started from.
+    """
+    steps = tf.placeholder(tf.int32, [], name="steps")
+
+    def cond(done, finite, loss):
+        return tf.logical_and(done < steps, finite)
+
+    def body(done, finite, loss):
+        model = forward()
+        step = optimizer.minimize(model.loss, global_step=global_step, var_list=var_list)
+        with tf.control_dependencies([step]):
+            checks = [tf.reduce_all(tf.is_finite(value)) for value in
+                      (model.loss, model.weights.read_value(), model.bias.read_value())]
+            return done + 1, tf.reduce_all(tf.stack(checks)), tf.identity(model.loss)
+
+    outputs = tf.while_loop(cond, body, [tf.constant(0), tf.constant(True), tf.constant(0.0)],
+                            parallel_iterations=1, back_prop=False, name="train_loop")
+    return steps, outputs
 
 
 def session_config(log_device_placement=False):

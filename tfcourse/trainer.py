@@ -78,6 +78,26 @@ def model_outputs(model):
     return model.predictions if model.probabilities is None else model.probabilities
 
 
+class _StepsPerRun(object):
+    """How many steps go into one ``session.run``.
+
+    A fixed number when configured; otherwise (``None``) as many as take about
+    ``target_seconds``, re-estimated after every run, between 1 and ``limit``:
+    few session calls for small problems, and a prompt stop on Ctrl-C for big ones.
+    """
+
+    def __init__(self, configured, target_seconds=0.05, limit=10000):
+        self.fixed = configured is not None
+        self.steps = configured or 1
+        self.target_seconds = target_seconds
+        self.limit = limit
+
+    def update(self, done, seconds):
+        if not self.fixed and done:
+            per_step = max(seconds / done, 1e-7)
+            self.steps = int(min(max(self.target_seconds / per_step, 1), self.limit))
+
+
 class _Run(object):
     """One training invocation: session, writers, saver and cadences."""
 
@@ -114,9 +134,7 @@ class _Run(object):
             self.checkpoint = tf.train.latest_checkpoint(self.config.model_dir)
             self.tg.saver.recover_last_checkpoints([self.checkpoint])
 
-    def log(self, step):
-        loss, weights, bias = self.session.run(
-            [self.tg.model.loss, self.tg.model.weights, self.tg.model.bias])
+    def log(self, step, loss, weights, bias):
         then, then_step = self.clock
         now = time.time()
         self.clock = (now, step)
@@ -124,9 +142,6 @@ class _Run(object):
                  if step > then_step else "")
         self.out("step {}/{}  loss {:.6g}  weights {}  bias {}{}".format(
             step, self.config.max_step, loss, _format_values(weights), _format_values(bias), speed))
-
-    def summarize(self, step):
-        self.writers["train"].add_summary(self.session.run(self.tg.summary_op), global_step=step)
 
     def evaluate(self, step):
         feed = {self.tg.x: self.validation.x, self.tg.y: self.validation.y}
@@ -142,10 +157,16 @@ class _Run(object):
 
     def after_step(self, step, first=False):
         config = self.config
+        fetches = {}
         if _due(step, config.summary_every, config.max_step):
-            self.summarize(step)
+            fetches["summary"] = self.tg.summary_op
         if _due(step, config.log_every, config.max_step):
-            self.log(step)
+            fetches["log"] = [self.tg.model.loss, self.tg.model.weights, self.tg.model.bias]
+        values = self.session.run(fetches) if fetches else {}
+        if "summary" in values:
+            self.writers["train"].add_summary(values["summary"], global_step=step)
+        if "log" in values:
+            self.log(step, *values["log"])
         if self.validation is not None and _due(step, config.eval_every, config.max_step):
             self.evaluate(step)
         if not first and _due(step, config.save_every, config.max_step):
@@ -168,16 +189,22 @@ class _Run(object):
             name, step, self.checkpoint), self.stop_signal)
 
     def loop(self, step):
+        """Trains from ``step`` to ``max_step``, ``steps_per_run`` steps per ``session.run``
+        (cut at every cadence boundary); returns the step reached."""
         self.clock = (time.time(), step)
         self.after_step(step, first=True)
-        fetches = [self.tg.step_finite, self.tg.model.loss]
+        chooser = _StepsPerRun(self.config.steps_per_run)
         while step < self.config.max_step:
             target = _next_boundary(step, self.config)
             while step < target:
-                finite, loss = self.session.run(fetches)
+                steps = min(chooser.steps, target - step)
+                started = time.time()
+                done, finite, loss = self.session.run(self.tg.train_loop,
+                                                      feed_dict={self.tg.steps: steps})
+                chooser.update(done, time.time() - started)
+                step += done
                 if not finite:
                     raise self.diverged(step, loss)
-                step += 1
                 if self.stop_signal is not None:
                     raise self.interrupted(step)
             self.after_step(step)
