@@ -16,8 +16,8 @@ from tfcourse.tf_compat import tf
 BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
-    "TrainGraph", "graph x y x_init y_init data_init model global_step train_op summary_op "
-                  "saver saved_variables init_op mean std steps train_loop")
+    "TrainGraph", "graph x y x_init y_init data_init model global_step train_op steps train_loop "
+                  "after summary_op saver saved_variables init_op mean std")
 TrainGraph.__doc__ = """Handles on the ops of a built graph.
 
 Attributes:
@@ -26,20 +26,29 @@ Attributes:
         (placeholders with the stored data as default).
     x_init, y_init: placeholders that ``data_init`` stores in the session.
     data_init: op that fills the data variables (feed x_init, y_init).
-    model: the ``tfcourse.models.Model``.
+    model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
     global_step: int64 scalar variable.
     train_op: one gradient-descent step on the variables not frozen
         (increments global_step), as the course runs it.
-    summary_op: merged scalar and histogram summaries.
+    steps, train_loop: ``session.run(train_loop, {steps: k})`` runs k steps
+        in one call (see ``_train_loop``); a ``LoopOutputs``.
+    after: ``Snapshot`` of loss, weights and bias once the loop's steps are
+        done (fetch it, or ``summary_op``, in the same run as ``train_loop``;
+        with ``steps`` 0 it shows the current state).
+    summary_op: merged summaries of ``after``: scalar ``loss/loss``,
+        histograms ``<scope>/weights_0`` and ``<scope>/bias_0``.
     saver: ``tf.train.Saver`` over ``saved_variables``: global_step, the
         model's weights and bias, and the standardisation statistics.
     init_op: initialises the global variables.
-    steps, train_loop: run ``train_loop`` feeding ``steps`` (int) for that
-        many steps in one ``session.run``; it gives ``(steps_done, finite,
-        loss)`` and stops early at a non-finite loss or parameter.
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
 """
+
+LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite")
+LoopOutputs.__doc__ = """``steps_done`` int32; ``loss`` float32, the loss the last step started
+from; ``finite`` bool, False when that loss or the parameters are not finite."""
+
+Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
 
 def _data_variable(init, name):
@@ -47,15 +56,19 @@ def _data_variable(init, name):
                        collections=[tf.GraphKeys.LOCAL_VARIABLES])
 
 
-def _add_summaries(model):
-    """Adds the loss scalar (tag ``loss/loss``, in the course's ``loss`` scope)
-    and a histogram per variable, tagged with the variable's tensor name as
-    Keras' TensorBoard callback does (``linear_model/weights_0`` for
-    ``linear_model/weights:0``)."""
+def _add_summaries(snapshot, model):
+    """Adds the loss scalar (tag ``loss/loss``, in the course's ``loss`` scope) and a
+    histogram per variable, tagged with the variable's tensor name as Keras'
+    TensorBoard callback does (``linear_model/weights_0`` for ``linear_model/weights:0``).
+
+    Histogram inputs are zeroed where not finite, so the op cannot fail; the
+    trainer never writes a summary of a step whose values are not finite.
+    """
     with tf.name_scope("loss/"):
-        tf.summary.scalar("loss", model.loss)
-    for variable in (model.weights, model.bias):
-        tf.summary.histogram(variable.name.replace(":", "_"), variable)
+        tf.summary.scalar("loss", snapshot.loss)
+    for value, variable in ((snapshot.weights, model.weights), (snapshot.bias, model.bias)):
+        safe = tf.where(tf.is_finite(value), value, tf.zeros_like(value))
+        tf.summary.histogram(variable.name.replace(":", "_"), safe)
 
 
 def _standardize(x, n_features):
@@ -104,9 +117,9 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
             return BUILDERS[model_name](features, y, n_features, seed), mean, std
 
-        def forward_again(x, y):  # the same variables, new ops (inside the training loop)
+        def loss_again():  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return forward(x, y)[0]
+                return forward(x, y)[0].loss
 
         model, mean, std = forward(x, y)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
@@ -115,48 +128,54 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             optimizer = tf.train.GradientDescentOptimizer(learning_rate)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
-            steps, train_loop = _train_loop(lambda: forward_again(x, y), optimizer, var_list,
-                                            global_step)
-        _add_summaries(model)
+            steps, train_loop = _train_loop(loss_again, optimizer, var_list, global_step, model)
+        with tf.name_scope("after_steps"), tf.control_dependencies(list(train_loop)):
+            after = Snapshot(loss=loss_again(), weights=model.weights.read_value(),
+                             bias=model.bias.read_value())
+        _add_summaries(after, model)
         summary_op = tf.summary.merge_all()
         saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
         saver = tf.train.Saver(saved, max_to_keep=max_to_keep, save_relative_paths=True)
         init_op = tf.global_variables_initializer()
     graph.finalize()
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
-                      model=model, global_step=global_step, train_op=train_op,
-                      summary_op=summary_op, saver=saver, saved_variables=saved, init_op=init_op,
-                      mean=mean, std=std, steps=steps, train_loop=train_loop)
+                      model=model, global_step=global_step, train_op=train_op, steps=steps,
+                      train_loop=train_loop, after=after, summary_op=summary_op, saver=saver,
+                      saved_variables=saved, init_op=init_op, mean=mean, std=std)
 
 
-def _train_loop(forward, optimizer, var_list, global_step):
+def _train_loop(loss_fn, optimizer, var_list, global_step, model):
     """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
 
-    Each iteration rebuilds the forward pass on the same variables, applies the
-    optimizer (the same ops as ``train_op``, so the results are bit-identical
-    to as many separate steps) and checks that the loss it started from and
-    the updated weights and bias are finite; the loop stops early at the
-    first step where they are not.
+    Each iteration builds the loss anew on the same variables (``loss_fn``) and
+    applies the optimizer to it: the same ops as ``train_op``, so K steps in
+    one run are bit-identical to K runs of one step. The loop stops early
+    after a step whose loss is not finite; ``global_step`` then advances by the
+    steps done, and the outputs say whether the loss and the updated
+    parameters are finite.
 
     Returns:
-        ``(steps, outputs)``: ``steps`` an int32 scalar placeholder; ``outputs``
-        ``(steps_done, finite, loss)`` with ``loss`` the loss the last step started from.
+        ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
     """
     steps = tf.placeholder(tf.int32, [], name="steps")
 
-    def cond(done, finite, loss):
-        return tf.logical_and(done < steps, finite)
+    def cond(done, loss):
+        return tf.logical_and(done < steps, tf.is_finite(loss))
 
-    def body(done, finite, loss):
-        model = forward()
-        step = optimizer.minimize(model.loss, global_step=global_step, var_list=var_list)
+    def body(done, loss):
+        loss = loss_fn()
+        step = optimizer.minimize(loss, var_list=var_list)
         with tf.control_dependencies([step]):
-            checks = [tf.reduce_all(tf.is_finite(value)) for value in
-                      (model.loss, model.weights.read_value(), model.bias.read_value())]
-            return done + 1, tf.reduce_all(tf.stack(checks)), tf.identity(model.loss)
+            return done + 1, tf.identity(loss)
 
-    outputs = tf.while_loop(cond, body, [tf.constant(0), tf.constant(True), tf.constant(0.0)],
-                            parallel_iterations=1, back_prop=False, name="train_loop")
+    done, loss = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0.0)],
+                               parallel_iterations=1, back_prop=False, name="train_loop")
+    advance = tf.assign_add(global_step, tf.cast(done, tf.int64))
+    with tf.control_dependencies([advance]):
+        checks = [tf.reduce_all(tf.is_finite(value)) for value in
+                  (loss, model.weights.read_value(), model.bias.read_value())]
+        outputs = LoopOutputs(steps_done=tf.identity(done), loss=tf.identity(loss),
+                              finite=tf.reduce_all(tf.stack(checks), name="finite"))
     return steps, outputs
 
 

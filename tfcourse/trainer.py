@@ -115,6 +115,7 @@ class _Run(object):
         self.eval_metrics = None
         self.clock = (time.time(), 0)
         self.stop_signal = None
+        self.start_step = 0
 
     def open_writers(self):
         self.run_dir = new_run_dir(self.config.summary_dir)
@@ -155,24 +156,35 @@ class _Run(object):
         self.out("eval step {} ({} validation rows)  loss {:.6g}  {}".format(
             step, len(self.validation.x), loss, metrics.format_metrics(self.eval_metrics)))
 
-    def after_step(self, step, first=False):
+    def run_steps(self, step, steps, report):
+        """Runs ``steps`` steps in one ``session.run``; with ``report``, also fetches the
+        summaries and log values that are due at the step reached. Returns that step."""
         config = self.config
-        fetches = {}
-        if _due(step, config.summary_every, config.max_step):
+        fetches = {"loop": self.tg.train_loop}
+        end = step + steps
+        if report and _due(end, config.summary_every, config.max_step):
             fetches["summary"] = self.tg.summary_op
-        if _due(step, config.log_every, config.max_step):
-            fetches["log"] = [self.tg.model.loss, self.tg.model.weights, self.tg.model.bias]
-        values = self.session.run(fetches) if fetches else {}
+        if report and _due(end, config.log_every, config.max_step):
+            fetches["log"] = self.tg.after
+        values = self.session.run(fetches, feed_dict={self.tg.steps: steps})
+        loop = values["loop"]
+        if not loop.finite:
+            raise self.diverged(step + loop.steps_done, loop.loss)
         if "summary" in values:
-            self.writers["train"].add_summary(values["summary"], global_step=step)
+            self.writers["train"].add_summary(values["summary"], global_step=end)
         if "log" in values:
-            self.log(step, *values["log"])
+            self.log(end, *values["log"])
+        return end
+
+    def after_boundary(self, step):
+        config = self.config
         if self.validation is not None and _due(step, config.eval_every, config.max_step):
             self.evaluate(step)
-        if not first and _due(step, config.save_every, config.max_step):
+        if _due(step, config.save_every, config.max_step) and step != self.start_step:
             self.save(step)
 
     def diverged(self, step, loss):
+        """The error for a non-finite loss or parameter found at ``step``; nothing is saved."""
         weights, bias = self.session.run([self.tg.model.weights, self.tg.model.bias])
         last = ("the latest checkpoint stays {}".format(self.checkpoint) if self.checkpoint
                 else "no checkpoint was written")
@@ -189,25 +201,23 @@ class _Run(object):
             name, step, self.checkpoint), self.stop_signal)
 
     def loop(self, step):
-        """Trains from ``step`` to ``max_step``, ``steps_per_run`` steps per ``session.run``
-        (cut at every cadence boundary); returns the step reached."""
+        """Trains from ``step`` to ``max_step``, several steps per ``session.run`` but never
+        across a cadence boundary; returns the step reached."""
+        self.start_step = step
         self.clock = (time.time(), step)
-        self.after_step(step, first=True)
+        self.run_steps(step, 0, report=True)
+        self.after_boundary(step)
         chooser = _StepsPerRun(self.config.steps_per_run)
         while step < self.config.max_step:
             target = _next_boundary(step, self.config)
             while step < target:
                 steps = min(chooser.steps, target - step)
                 started = time.time()
-                done, finite, loss = self.session.run(self.tg.train_loop,
-                                                      feed_dict={self.tg.steps: steps})
-                chooser.update(done, time.time() - started)
-                step += done
-                if not finite:
-                    raise self.diverged(step, loss)
+                step = self.run_steps(step, steps, report=step + steps == target)
+                chooser.update(steps, time.time() - started)
                 if self.stop_signal is not None:
                     raise self.interrupted(step)
-            self.after_step(step)
+            self.after_boundary(step)
         return step
 
     @contextlib.contextmanager
