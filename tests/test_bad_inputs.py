@@ -28,9 +28,23 @@ CASES = [
     (["train", "--learning_rate=-1"], USAGE, r"learning_rate = -1.0: expected a number > 0"),
     (["train", "--learning_rate=nan"], USAGE, r"learning_rate = nan: expected a finite number"),
     (["train", "--learning_rate=inf"], USAGE, r"learning_rate = inf: expected a finite number"),
-    (["train", "--freeze=weights,bias"], USAGE, r"every variable is frozen"),
+    (["train", "--freeze=weights,bias"], USAGE, r"flag --freeze: freeze = \['weights', 'bias'\]: "
+                                                r"every variable is frozen"),
     (["train", "--freeze=weight"], USAGE, r"freeze = \['weight'\]: expected a list of any of"),
     (["train", "stray"], USAGE, r"unexpected argument 'stray'"),
+    (["train", "--seed=4294967296"], USAGE, r"flag --seed: seed = 4294967296: expected an integer <= "
+                                            r"4294967295"),
+    (["train", "--max_step=9223372036854775808"], USAGE, r"expected an integer <= 9223372036854775807"),
+    (["train", "--max_step=nan"], USAGE, r"^tfcourse train: error: flag --max_step=nan: expected an "
+                                         r"integer$"),
+    (["train", "--log_device_placement=yes"], USAGE, r"flag --log_device_placement=yes: expected true "
+                                                     r"or false"),
+    (["train", "--undefok=max-step", "--max-step=5"], USAGE, r"flag --undefok is not supported"),
+    (["train", "--flagfile=a_file"], USAGE, r"flag --flagfile is not supported"),
+    (["train", "--config="], USAGE, r"flag --config is empty"),
+    (["train", "--config=huge_n_samples.yaml"], USAGE, r"huge_n_samples\.yaml:2:3: n_samples = "
+                                                       r"100000000000000: expected an integer <= "
+                                                       r"10000000"),
     # config files
     (["train", "--config=malformed.yaml"], USAGE, r"malformed\.yaml:2:5: invalid YAML: expected .,. or .\].*got .:."),
     (["train", "--config=list.yaml"], USAGE, r"list\.yaml: expected a mapping of config keys at the "
@@ -64,6 +78,10 @@ CASES = [
     (["restore", "--ckpt=really_empty"], DATA, r"no checkpoint found in directory really_empty"),
     (["restore", "--ckpt=not_a_checkpoint.txt"], DATA, r"not_a_checkpoint\.txt is not a checkpoint"),
     (["evaluate", "--ckpt=nowhere", "--input=missing_cell.csv"], DATA, r"no checkpoint at nowhere"),
+    (["restore", "--ckpt=damaged_state"], DATA, r"damaged_state/checkpoint names no checkpoint"),
+    (["restore", "--ckpt=model", "--predict="], USAGE, r"flag --predict is empty"),
+    (["restore", "--ckpt=model", "--predict=1,,2"], USAGE, r"flag --predict: empty value in '1,,2'"),
+    (["restore", "--ckpt=model", "--predict=1e40"], USAGE, r"'1e40' holds a value out of float32 range"),
     # CSV data
     (["train", "--config=csv_empty.yaml"], DATA, r"empty\.csv: empty file, expected a header row"),
     (["train", "--config=csv_header_only.yaml"], DATA, r"header_only\.csv: no data rows after the header"),
@@ -102,12 +120,26 @@ def snapshot(root):
     return found
 
 
+@pytest.fixture(scope="module")
+def trained_model(tmp_path_factory):
+    """A small trained course model, to restore."""
+    from tfcourse import config as config_lib, trainer
+    root = tmp_path_factory.mktemp("trained")
+    trainer.train(config_lib.resolve(None, {"max_step": 5, "model_dir": str(root / "model"),
+                                            "summary_dir": str(root / "summary")}),
+                  out=lambda line: None)
+    return str(root / "model")
+
+
 @pytest.fixture
-def corpus(tmp_path, monkeypatch):
+def corpus(tmp_path, monkeypatch, trained_model):
     """A private copy of the corpus as the current directory, plus what git cannot hold."""
     root = tmp_path / "corpus"
     shutil.copytree(CORPUS, str(root))
     (root / "really_empty").mkdir()
+    (root / "damaged_state").mkdir()
+    (root / "damaged_state" / "checkpoint").write_text("garbage {{{\n")
+    shutil.copytree(trained_model, str(root / "model"))
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(root / "socket.yaml"))  # a path no one can open for reading, even as root
     monkeypatch.chdir(root)
@@ -140,3 +172,36 @@ def test_no_traceback_from_a_real_process(corpus, tfcourse_process):
     assert "owned" not in outcome.out
     verbose = tfcourse_process("train", "--config=python_tag.yaml", "--verbose")
     assert "Traceback" in verbose.err
+
+
+def test_verbose_in_any_spelling_shows_the_traceback(corpus, tfcourse_process):
+    for spelling in ("--verbose", "--verbose=true", "-verbose"):
+        outcome = tfcourse_process("restore", "--ckpt=nowhere", spelling)
+        assert outcome.code == DATA and "Traceback" in outcome.err, spelling
+
+
+@pytest.mark.parametrize("damage, message", [
+    (("model.json", '"feature_names": [\n    "x"\n  ]', '"feature_names": "xy"'),
+     r"model: not a tfcourse model directory \(ValueError: feature_names 'xy': expected a list"),
+    (("config.yaml", "data:", "data: [1, 2]\nold_data:"),
+     r"model: not a tfcourse model directory \(UsageError: model/config\.yaml: data = \[1, 2\]: "
+     r"expected a mapping of data keys\)"),
+])
+def test_damaged_model_directory_files(corpus, tfcourse, damage, message):
+    name, old, new = damage
+    path = corpus / "model" / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    before = snapshot(str(corpus))
+    for args in (["restore", "--ckpt=model"], ["train", "--model_dir=model", "--max_step=9"]):
+        outcome = tfcourse(*args)
+        assert outcome.code == DATA, outcome
+        assert re.search(message, outcome.err), outcome.err
+    assert snapshot(str(corpus)) == before
+
+
+def test_checkpoint_file_paths_are_accepted_as_the_prefix(corpus, tfcourse):
+    for suffix in (".index", ".meta", ".data-00000-of-00001", ""):
+        outcome = tfcourse("restore", "--ckpt=model/model.ckpt-5" + suffix)
+        assert outcome.code == 0 and "global_step 5" in outcome.out, suffix

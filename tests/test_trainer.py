@@ -112,12 +112,17 @@ def test_rerun_resumes_to_max_step_and_new_run_dir(tmp_path):
 
 
 def test_incompatible_model_dir_is_refused(tmp_path):
-    trainer.train(make_config(tmp_path, max_step=1), out=lambda line: None)
-    with open(os.path.join(str(tmp_path / "model"), "model.json")) as handle:
+    trainer.train(make_config(tmp_path, max_step=1, model="logistic"), out=lambda line: None)
+    with pytest.raises(DataError, match="holds a model with model 'logistic', but this run asks "
+                                        "for 'linear'"):
+        trainer.train(make_config(tmp_path, max_step=2), out=lambda line: None)
+    path = os.path.join(str(tmp_path / "model"), "model.json")
+    with open(path) as handle:
         text = handle.read()
-    with open(os.path.join(str(tmp_path / "model"), "model.json"), "w") as handle:
-        handle.write(text.replace('"linear"', '"logistic"'))
-    with pytest.raises(DataError, match="model 'logistic'.*asks for 'linear'"):
+    with open(path, "w") as handle:
+        handle.write(text.replace('"logistic"', '"linear"'))
+    with pytest.raises(DataError, match=r"inconsistent model directory: config.yaml says model "
+                                        r"'logistic', model.json says 'linear'"):
         trainer.train(make_config(tmp_path, max_step=2), out=lambda line: None)
 
 

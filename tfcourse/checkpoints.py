@@ -14,6 +14,7 @@ half-written one behind.
 import collections
 import json
 import os
+import re
 import shutil
 import tempfile
 
@@ -75,24 +76,44 @@ def read_metadata(directory):
     try:
         with open(spec_path) as handle:
             document = json.load(handle)
-        spec = ModelSpec(model=document["model"], feature_names=tuple(document["feature_names"]),
-                         label=document["label"], standardize=bool(document["standardize"]))
         if document.get("format") != SPEC_FORMAT:
             raise ValueError("format {!r}, expected {}".format(document.get("format"), SPEC_FORMAT))
+        spec = ModelSpec(model=document["model"], feature_names=document["feature_names"],
+                         label=document["label"], standardize=document["standardize"])
+        _check_spec(spec)
+        spec = spec._replace(feature_names=tuple(spec.feature_names))
         with open(config_path) as handle:
             config = config_lib.from_dict(yaml.safe_load(handle), config_path)
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError, UsageError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError,
+            UsageError) as err:
         raise DataError("{}: not a tfcourse model directory ({}: {})".format(
             directory, type(err).__name__, err))
+    if config.model != spec.model:
+        raise DataError("{}: inconsistent model directory: {} says model {!r}, {} says {!r}".format(
+            directory, CONFIG_FILE, config.model, SPEC_FILE, spec.model))
     return config, spec
+
+
+def _check_spec(spec):
+    if spec.model not in config_lib.MODELS:
+        raise ValueError("model {!r}".format(spec.model))
+    if (not isinstance(spec.feature_names, list) or not spec.feature_names or
+            not all(isinstance(name, str) for name in spec.feature_names)):
+        raise ValueError("feature_names {!r}: expected a list of names".format(spec.feature_names))
+    if not isinstance(spec.label, str) or not isinstance(spec.standardize, bool):
+        raise ValueError("label {!r}, standardize {!r}".format(spec.label, spec.standardize))
+
+
+_CHECKPOINT_SUFFIX = re.compile(r"\.(index|meta|data-\d+-of-\d+)$")
 
 
 def find_checkpoint(path):
     """Finds the checkpoint to restore from a model directory or a checkpoint prefix.
 
     Args:
-        path: a model directory (its latest checkpoint is used) or a checkpoint
-            prefix such as ``tmp/model/model.ckpt-1000``.
+        path: a model directory (its latest checkpoint is used), a checkpoint
+            prefix such as ``tmp/model/model.ckpt-1000``, or one of that
+            checkpoint's files (``.index``, ``.meta``, ``.data-*``).
 
     Returns:
         ``(model_dir, checkpoint_prefix)``.
@@ -101,18 +122,36 @@ def find_checkpoint(path):
         DataError: nothing restorable there; the message names the path searched.
     """
     if os.path.isdir(path):
-        prefix = tf.train.latest_checkpoint(path)
+        state_file = os.path.join(path, "checkpoint")
+        try:
+            prefix = tf.train.latest_checkpoint(path)
+        except tf.errors.OpError:
+            prefix = None
+        if prefix is None and os.path.exists(state_file):
+            raise DataError("{} names no checkpoint (damaged?); a checkpoint prefix such as "
+                            "{} can be given instead".format(state_file,
+                                                             os.path.join(path, "model.ckpt-N")))
         if prefix is None or not os.path.exists(prefix + ".index"):
             raise DataError("no checkpoint found in directory {} (looked for {})".format(
-                path, os.path.join(path, "checkpoint")))
+                path, state_file))
         return path, prefix
-    if os.path.exists(path + ".index"):
-        return os.path.dirname(path) or ".", path
+    prefix = _CHECKPOINT_SUFFIX.sub("", path)
+    if os.path.exists(prefix + ".index"):
+        return os.path.dirname(prefix) or ".", prefix
     if os.path.exists(path):
         raise DataError("{} is not a checkpoint: give a model directory or a checkpoint prefix "
                         "(such as tmp/model/model.ckpt-1000)".format(path))
     raise DataError("no checkpoint at {}: no such directory, and no {}".format(
         path, path + ".index"))
+
+
+def remove_partial_files(model_dir):
+    """Removes temporary files a killed save left in ``model_dir`` (TensorFlow's
+    ``checkpoint.tmp*`` and ``*.tempstate*``, tfcourse's hidden ``.config.yaml*``/``.model.json*``)."""
+    for name in os.listdir(model_dir):
+        if (name.startswith("checkpoint.tmp") or ".tempstate" in name or
+                name.startswith("." + CONFIG_FILE) or name.startswith("." + SPEC_FILE)):
+            os.remove(os.path.join(model_dir, name))
 
 
 ModelDirState = collections.namedtuple("ModelDirState", "checkpoint config spec")

@@ -7,6 +7,8 @@ which drops unknown flags. Errors become one line on stderr and an exit code:
 interrupted. ``--verbose`` shows the traceback.
 """
 
+import os
+import re
 import sys
 import traceback
 
@@ -28,7 +30,8 @@ for _key in config_lib.SCHEMA:
 flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override it")
 flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
 flags.DEFINE_string("predict", None,
-                    "rows to predict: values separated by ',', rows by ';' (one feature: 1.0,2.5)")
+                    "rows to predict, rows separated by ';' and a row's features by ',' "
+                    "(with one feature ',' separates rows too: 1.0,2.5 is two rows)")
 flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
 flags.DEFINE_string("output", None, "CSV file to write: the input's columns plus prediction "
                                     "(and probability for logistic regression)")
@@ -76,10 +79,33 @@ def _command_help(command):
     lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", text, "", "flags:"]
     for name in names:
         flag = FLAGS[name]
-        default = "" if flag.default is None else " (default: {})".format(
-            flag.default_as_str.strip("'") or "none")
+        if name in REQUIRED.get(command, ()):
+            default = " (required)"
+        elif flag.default is None:
+            default = ""
+        else:
+            default = " (default: {})".format(flag.default_as_str.strip("'") or "none")
         lines.append("  --{}: {}{}".format(name, flag.help, default))
     return "\n".join(lines)
+
+
+_FLAG_VALUE_ERROR = re.compile(r"flag --(\w+)=(.*?): ")
+_EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false",
+             "multi_string": "a string", "list": "a comma-separated list"}
+
+
+def _flag_error(err):
+    """absl's parse error as one line in tfcourse's style."""
+    message = str(err)
+    match = _FLAG_VALUE_ERROR.match(message)
+    if match and match.group(1) in FLAGS:
+        flag = FLAGS[match.group(1)]
+        expected = _EXPECTED.get(flag.flag_type())
+        if expected:
+            return "flag --{}={}: expected {}".format(match.group(1), match.group(2), expected)
+    if "Non-boolean argument to boolean flag" in message:
+        return "a boolean flag takes true or false ({})".format(message)
+    return message
 
 
 def parse(argv):
@@ -106,11 +132,15 @@ def parse(argv):
     if any(arg in ("-h", "--help", "--helpfull", "--helpshort") for arg in args):
         print(_command_help(command))
         return None, {}
+    for arg in args:
+        name = arg.lstrip("-").split("=")[0]
+        if arg.startswith("-") and name in ("undefok", "flagfile"):
+            raise UsageError("flag --{} is not supported by tfcourse".format(name))
     FLAGS.unparse_flags()
     try:
         rest = FLAGS([argv[0]] + args)
     except flags.Error as err:
-        raise UsageError(str(err))
+        raise UsageError(_flag_error(err))
     if len(rest) > 1:
         raise UsageError("unexpected argument '{}' (flags are written --name=value)".format(rest[1]))
     allowed = COMMANDS[command][1]
@@ -119,6 +149,8 @@ def parse(argv):
         if FLAGS[name].present:
             if name not in allowed:
                 raise UsageError("flag --{} is not used by 'tfcourse {}'".format(name, command))
+            if FLAGS[name].value == "":
+                raise UsageError("flag --{} is empty".format(name))
             given[name] = FLAGS[name].value
     return command, given
 
@@ -146,30 +178,40 @@ def run(command, given):
     return 0
 
 
+def _verbose(argv):
+    """Whether ``--verbose`` was asked for, also when parsing failed."""
+    if FLAGS.is_parsed() and FLAGS["verbose"].present:
+        return FLAGS.verbose
+    return any(arg.lstrip("-") in ("verbose", "verbose=true", "verbose=1") for arg in argv[2:])
+
+
 def main(argv=None):
     """Entry point of the ``tfcourse`` console script; returns the exit code."""
     argv = sys.argv if argv is None else argv
-    verbose = "--verbose" in argv
-    prefix = "tfcourse"
+    prefix = "tfcourse " + argv[1] if len(argv) > 1 and argv[1] in COMMANDS else "tfcourse"
     try:
         command, given = parse(argv)
         if command is None:
             return 0
-        prefix = "tfcourse " + command
         return run(command, given)
     except TfcourseError as err:
-        return _fail(prefix, str(err), err.exit_code, verbose)
+        return _fail(prefix, str(err), err.exit_code, argv)
     except KeyboardInterrupt:
-        return _fail(prefix, "interrupted; nothing was saved", 130, verbose)
+        return _fail(prefix, "interrupted; nothing was saved", 130, argv)
     except tf.errors.OpError as err:
-        return _fail(prefix, "TensorFlow error: {}".format(err.message.splitlines()[0]), 1, verbose)
+        return _fail(prefix, "TensorFlow error: {}".format(err.message.splitlines()[0]), 1, argv)
+    except BrokenPipeError:  # output piped into a program that stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as err:
+        return _fail(prefix, "{}: {}".format(err.filename or "", err.strerror or err), 1, argv)
     except Exception as err:  # noqa: BLE001  (one line, not a traceback, unless --verbose)
         return _fail(prefix, "unexpected {}: {} (run with --verbose for the traceback)".format(
-            type(err).__name__, err), 1, verbose)
+            type(err).__name__, err), 1, argv)
 
 
-def _fail(prefix, message, code, verbose):
-    if verbose:
+def _fail(prefix, message, code, argv):
+    if _verbose(argv):
         traceback.print_exc()
     sys.stderr.write("{}: error: {}\n".format(prefix, " ".join(message.split())))
     return code

@@ -21,7 +21,10 @@ from tfcourse.errors import UsageError
 MODELS = ("linear", "logistic")
 
 
-class Key(collections.namedtuple("Key", "name kind default help minimum choices")):
+INT64_MAX = 2 ** 63 - 1
+
+
+class Key(collections.namedtuple("Key", "name kind default help minimum choices maximum")):
     """One config key.
 
     Attributes:
@@ -33,18 +36,20 @@ class Key(collections.namedtuple("Key", "name kind default help minimum choices"
         minimum: smallest allowed value for numbers (exclusive if it is 0.0
             for floats, inclusive for ints), or None.
         choices: allowed values for strings, or None.
+        maximum: largest allowed value for integers (inclusive).
     """
 
 
-def _key(name, kind, default, help, minimum=None, choices=None):
-    return Key(name, kind, default, help, minimum, choices)
+def _key(name, kind, default, help, minimum=None, choices=None, maximum=INT64_MAX):
+    return Key(name, kind, default, help, minimum, choices, maximum)
 
 
 SCHEMA = (
-    _key("model", "str", "linear", "model to build: linear or logistic", choices=MODELS),
+    _key("model", "str", "linear", "model to build", choices=MODELS),
     _key("max_step", "int", 1000, "global step to train to (steps)", minimum=1),
     _key("learning_rate", "float", 0.01, "gradient-descent learning rate (> 0)", minimum=0.0),
-    _key("seed", "int", 42, "random seed for data, initial values and splits", minimum=0),
+    _key("seed", "int", 42, "random seed for data, initial values and splits", minimum=0,
+         maximum=2 ** 32 - 1),
     _key("model_dir", "path", "./tmp/model/", "directory for checkpoints and the resolved config"),
     _key("summary_dir", "path", "./tmp/summary/",
          "TensorBoard log directory; each training run gets its own run directory in it"),
@@ -71,7 +76,8 @@ DATA_SCHEMA = (
     _key("label", "str", None, "name of the CSV column to predict"),
     _key("features", "str_list", None, "CSV columns used as features; null: all but the label"),
     _key("n_samples", "int", None,
-         "samples of the built-in data; null: 100 (linear) or 500 (logistic)", minimum=2),
+         "samples of the built-in data; null: 100 (linear) or 500 (logistic)", minimum=2,
+         maximum=10 ** 7),
     _key("validation_fraction", "fraction", None,
          "share of rows held out for validation, 0 <= f < 1; null: 0 for the course's linear "
          "data, else 0.2"),
@@ -219,9 +225,12 @@ def check_value(key, value, where):
     kind = key.kind
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            fail(_EXPECTED[kind] + (" (write 1000, not 1e3)" if isinstance(value, str) else ""))
+            exponent = isinstance(value, (str, float)) and "e" in str(value).lower()
+            fail(_EXPECTED[kind] + (" (write 1000, not 1e3)" if exponent else ""))
         if key.minimum is not None and value < key.minimum:
             fail("an integer >= {}".format(key.minimum))
+        if value > key.maximum:
+            fail("an integer <= {}".format(key.maximum))
     elif kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             fail(_EXPECTED[kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
@@ -243,6 +252,8 @@ def check_value(key, value, where):
             fail(_EXPECTED[kind])
         if key.choices and value not in key.choices:
             fail("one of: " + ", ".join(key.choices))
+        if kind == "path":
+            value = os.path.expanduser(value)
     elif kind == "str_list":
         if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
                 isinstance(item, str) for item in value):
@@ -269,7 +280,8 @@ def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
     for name, raw in mapping.items():
         where = _where(source, marks[name]) if name in marks else source
         if name not in keys:
-            raise _unknown(prefix + name, [prefix + known for known in keys], where)
+            known = [prefix + known for known in keys] + (["data"] if keys is ROOT_KEYS else [])
+            raise _unknown(prefix + name, known, where)
         value = check_value(keys[name], raw, where)
         if keys is DATA_KEYS and keys[name].kind == "path" and value and base_dir is not None:
             value = os.path.abspath(os.path.join(base_dir, value))
@@ -302,12 +314,15 @@ def resolve(config_path=None, overrides=None):
                     _where(config_path, document.marks["data"]), data_section))
             _merge_section(data, data_section, DATA_KEYS, config_path, "data.",
                            base_dir=os.path.dirname(config_path))
+    freeze_source = config_path or "defaults"
     for name, value in (overrides or {}).items():
         root[name] = check_value(ROOT_KEYS[name], value, "flag --" + name)
+        if name == "freeze":
+            freeze_source = "flag --freeze"
     root["freeze"] = tuple(root["freeze"])
     if set(root["freeze"]) >= set(ROOT_KEYS["freeze"].choices):
-        raise UsageError("freeze = {}: every variable is frozen, nothing would be trained".format(
-            list(root["freeze"])))
+        raise UsageError("{}: freeze = {}: every variable is frozen, nothing would be "
+                         "trained".format(freeze_source, list(root["freeze"])))
     return Config(data=DataConfig(**data), **root)
 
 
@@ -323,6 +338,9 @@ def from_dict(document, source):
     data = dict((key.name, key.default) for key in DATA_SCHEMA)
     document = dict(document)
     data_section = document.pop("data", None) or {}
+    if not isinstance(data_section, dict):
+        raise UsageError("{}: data = {!r}: expected a mapping of data keys".format(
+            source, data_section))
     _merge_section(root, document, ROOT_KEYS, source, "")
     _merge_section(data, data_section, DATA_KEYS, source, "data.")
     return Config(data=DataConfig(**data), freeze=tuple(root.pop("freeze")), **root)

@@ -74,6 +74,8 @@ def parse_rows(text, n_features):
     for row_text in text.split(";"):
         row = []
         for cell in row_text.split(","):
+            if not cell.strip():
+                raise UsageError("flag --predict: empty value in {!r}".format(text))
             try:
                 row.append(float(cell))
             except ValueError:
@@ -82,9 +84,12 @@ def parse_rows(text, n_features):
     if n_features > 1 and any(len(row) != n_features for row in rows):
         raise UsageError("flag --predict: each row needs {} comma-separated values "
                          "(rows separated by ';'), got {!r}".format(n_features, text))
-    values = np.array(rows, dtype=np.float32).reshape(-1, n_features)
-    if not np.all(np.isfinite(values)):
+    if not np.all(np.isfinite(rows)):
         raise UsageError("flag --predict: values must be finite, got {!r}".format(text))
+    with np.errstate(over="ignore"):
+        values = np.array(rows, dtype=np.float32).reshape(-1, n_features)
+    if not np.all(np.isfinite(values)):
+        raise UsageError("flag --predict: {!r} holds a value out of float32 range".format(text))
     return values
 
 

@@ -278,6 +278,17 @@ def _warn(line):
     sys.stderr.write("warning: " + line + "\n")
 
 
+def _warn_changes(saved, config, warn):
+    """Warns when a resumed run trains with other settings than the checkpoint was trained with."""
+    changes = ["{} {} -> {}".format(name, getattr(saved, name), getattr(config, name))
+               for name in ("seed", "learning_rate", "freeze")
+               if getattr(saved, name) != getattr(config, name)]
+    changes += ["data.{} {} -> {}".format(name, old, new) for name, old, new in
+                zip(config.data._fields, saved.data, config.data) if old != new]
+    if changes:
+        warn("resuming with settings other than the checkpoint's: " + ", ".join(changes))
+
+
 def _check_separable(session, tg, config, warn):
     """Warns when logistic regression classifies every training row right: the weights then grow
     without bound (the loss has no minimum), so more steps never converge."""
@@ -325,6 +336,8 @@ def train(config, out=_print, warn=_warn):
                     config.model_dir, step, config.max_step))
                 return _result(session, tg, step, None, state.checkpoint, None)
             out("resuming from {} at global step {}".format(state.checkpoint, step))
+            checkpoints.remove_partial_files(config.model_dir)
+            _warn_changes(state.config, config, warn)
         run = _Run(config, tg, session, spec, split.validation, out)
         run.checkpoint = state.checkpoint
         with run.stop_on_signals():
