@@ -31,7 +31,11 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; assert sy
     "$PY36" -m venv "$VENV"
 fi
 # pip 18 that ships with Python 3.6 does not see the wheels TensorFlow 1.12 needs.
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip<22"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+pip_install() {  # pip's notices about index locations that do not exist are noise
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+        | { grep -v "^WARNING: Location '.*' is ignored" || true; }
+}
+pip_install --upgrade "pip<22"
+pip_install -e ".[test]"
 echo "$want" > "$STAMP"
 echo "setup: $("$VENV/bin/python" -c 'import sys, tensorflow as tf; print("Python %d.%d.%d, TensorFlow %s" % (sys.version_info[:3] + (tf.__version__,)))' 2>/dev/null) in $VENV"

@@ -196,3 +196,14 @@ def test_stale_staging_directory_of_a_dead_process_is_removed(tmp_path):
     (stale / "model.ckpt-1.index").write_text("partial")
     trainer.train(make_config(tmp_path, max_step=1), out=quiet)
     assert not stale.exists()
+
+
+def test_resume_with_other_settings_warns_and_leftovers_are_removed(tmp_path, capsys):
+    trainer.train(make_config(tmp_path, max_step=10), out=quiet)
+    leftover = tmp_path / "model" / "checkpoint.tmp0123abcd"
+    leftover.write_text("partial")
+    trainer.train(make_config(tmp_path, max_step=20, seed=7, learning_rate=0.02), out=quiet)
+    assert capsys.readouterr().err == (
+        "warning: resuming with settings other than the checkpoint's: seed 42 -> 7, "
+        "learning_rate 0.01 -> 0.02\n")
+    assert not leftover.exists()
