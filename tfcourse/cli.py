@@ -1,4 +1,4 @@
-"""Command line: ``tfcourse train|restore|evaluate|predict [flags]``.
+"""Command line: ``tfcourse train|restore|evaluate|predict|inspect|export [flags]``.
 
 Flags are defined with ``tf.app.flags`` (absl) and parsed strictly: an
 unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
@@ -35,7 +35,9 @@ flags.DEFINE_string("predict", None,
 flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
 flags.DEFINE_string("output", None, "CSV file to write: the input's columns plus prediction "
                                     "(and probability for logistic regression)")
-flags.DEFINE_boolean("overwrite", False, "replace --output if it exists")
+flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
+flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
+flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
 flags.DEFINE_boolean("verbose", False, "show the traceback of errors")
 
 COMMANDS = {
@@ -47,10 +49,15 @@ COMMANDS = {
                  ("ckpt", "input", "verbose")),
     "predict": ("write a trained model's predictions for the rows of a CSV file",
                 ("ckpt", "input", "output", "overwrite", "verbose")),
+    "inspect": ("print what a checkpoint holds: variables, global step, config (any TF checkpoint)",
+                ("ckpt", "show_ops", "verbose")),
+    "export": ("write a trained model as a SavedModel (tag serve, signature serving_default)",
+               ("ckpt", "export_dir", "overwrite", "verbose")),
 }
 
 REQUIRED = {"restore": ("ckpt",), "evaluate": ("ckpt", "input"),
-            "predict": ("ckpt", "input", "output")}
+            "predict": ("ckpt", "input", "output"), "inspect": ("ckpt",),
+            "export": ("ckpt", "export_dir")}
 
 USAGE = """usage: tfcourse COMMAND [--flag=value ...]
 
@@ -64,6 +71,8 @@ examples:
   tfcourse train --config configs/diabetes.yaml
   tfcourse evaluate --ckpt ./tmp/diabetes/ --input data/diabetes.csv
   tfcourse predict --ckpt ./tmp/diabetes/ --input data/diabetes.csv --output predictions.csv
+  tfcourse inspect --ckpt ./tmp/model/ --show_ops
+  tfcourse export --ckpt ./tmp/model/ --export_dir ./tmp/export/
 
 'tfcourse COMMAND --help' lists a command's flags.
 exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 interrupted."""
@@ -175,6 +184,12 @@ def run(command, given):
         from tfcourse import inference
         inference.predict(given["ckpt"], given["input"], given["output"],
                           given.get("overwrite", False))
+    elif command == "inspect":
+        from tfcourse import inspect_ckpt
+        inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))
+    elif command == "export":
+        from tfcourse import export
+        export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
     return 0
 
 

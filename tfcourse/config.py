@@ -83,6 +83,14 @@ DATA_SCHEMA = (
          "data, else 0.2"),
     _key("standardize", "bool", None,
          "z-score the features with training-split statistics; null: on for CSV data"),
+    _key("batch_size", "int", None,
+         "rows per gradient-descent step; null: all training rows (full batch), or 4096 "
+         "when streaming", minimum=1),
+    _key("stream", "bool", None,
+         "stream the CSV file from disk in minibatches instead of loading it; null: when "
+         "the file is larger than 100 MiB"),
+    _key("shuffle_buffer", "int", 65536,
+         "rows shuffled together when streaming (0: file order)", minimum=0),
 )
 
 _ROOT_NAMES = tuple(key.name for key in SCHEMA)

@@ -7,6 +7,7 @@ every check runs before anything is created on disk.
 """
 
 import collections
+import contextlib
 import csv
 import math
 
@@ -80,41 +81,65 @@ def read_table(path):
         DataError: unreadable or empty file, duplicate or empty column names,
             or a ragged row (naming the file and line).
     """
+    with open_rows(path) as (header, rows_with_lines):
+        rows, lines = [], []
+        for line, row in rows_with_lines:
+            rows.append(row)
+            lines.append(line)
+    if not rows:
+        raise DataError("{}: no data rows after the header".format(path))
+    return Table(path=path, header=header, rows=rows, lines=lines)
+
+
+@contextlib.contextmanager
+def open_rows(path):
+    """Opens a CSV file for reading row by row, in constant memory.
+
+    Yields:
+        ``(header, rows)``: the checked header (list of str) and an iterator of
+        ``(line, row)`` with the 1-based line where each non-blank row starts.
+
+    Raises:
+        DataError: as ``read_table``, when reached.
+    """
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             while header == []:  # blank lines before the header
                 header = next(reader, None)
-            header_line = reader.line_num
-            rows, lines = [], []
-            line = reader.line_num + 1
-            for row in reader:
-                if row:
-                    if len(row) != len(header):
-                        raise DataError("{}:{}: expected {} fields as in the header, found {}".format(
-                            path, line, len(header), len(row)))
-                    rows.append(row)
-                    lines.append(line)
-                line = reader.line_num + 1
+            if not header:
+                raise DataError("{}: empty file, expected a header row".format(path))
+            header = _check_header(path, reader.line_num, header)
+            yield header, _rows(path, reader, len(header))
     except OSError as err:
         raise DataError("{}: cannot read: {}".format(path, err.strerror or err))
     except UnicodeDecodeError:
         raise DataError(_not_utf8(path))
     except csv.Error as err:
         raise DataError("{}:{}: malformed CSV: {}".format(path, reader.line_num, err))
-    if not header:
-        raise DataError("{}: empty file, expected a header row".format(path))
+
+
+def _check_header(path, line, header):
     header = [name.strip() for name in header]
     for column, name in enumerate(header, 1):
         if not name:
-            raise DataError("{}:{}:{}: empty column name".format(path, header_line, column))
+            raise DataError("{}:{}:{}: empty column name".format(path, line, column))
         if header.index(name) != column - 1:
             raise DataError("{}:{}:{}: duplicate column name '{}'".format(
-                path, header_line, column, name))
-    if not rows:
-        raise DataError("{}: no data rows after the header".format(path))
-    return Table(path=path, header=header, rows=rows, lines=lines)
+                path, line, column, name))
+    return header
+
+
+def _rows(path, reader, n_fields):
+    line = reader.line_num + 1
+    for row in reader:
+        if row:
+            if len(row) != n_fields:
+                raise DataError("{}:{}: expected {} fields as in the header, found {}".format(
+                    path, line, n_fields, len(row)))
+            yield line, row
+        line = reader.line_num + 1
 
 
 def _not_utf8(path):
@@ -140,10 +165,11 @@ def _column(table, name):
         return None
 
 
-def _cell_value(table, i, index):
-    cell = table.rows[i][index].strip()
-    where = "{}:{}:{} (column '{}')".format(table.path, table.lines[i], index + 1,
-                                            table.header[index])
+def cell_value(path, line, header, row, index):
+    """The float value of ``row[index]``; DataError naming file, line and column if it is
+    missing, not a number, or not finite in float32."""
+    cell = row[index].strip()
+    where = "{}:{}:{} (column '{}')".format(path, line, index + 1, header[index])
     if not cell:
         raise DataError("{}: missing value".format(where))
     try:
@@ -166,7 +192,8 @@ def _matrix(table, names):
     values = np.empty((len(table.rows), len(names)), np.float32)
     for i in range(len(table.rows)):
         for j, index in enumerate(indices):
-            values[i, j] = _cell_value(table, i, index)
+            values[i, j] = cell_value(table.path, table.lines[i], table.header, table.rows[i],
+                                      index)
     return values
 
 

@@ -17,7 +17,7 @@ BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op steps train_loop "
-                  "after summary_op saver saved_variables init_op mean std")
+                  "after summary_op saver saved_variables init_op mean std input_init")
 TrainGraph.__doc__ = """Handles on the ops of a built graph.
 
 Attributes:
@@ -42,6 +42,7 @@ Attributes:
     init_op: initialises the global variables.
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
+    input_init: initialises the minibatch iterator (None for full-batch training).
 """
 
 LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite")
@@ -81,8 +82,17 @@ def _standardize(x, n_features):
         return tf.divide(x - mean, std, name="x"), mean, std
 
 
+def _minibatches(batch_source, n_features):
+    """A ``tf.data`` iterator over the minibatches a Python generator function yields."""
+    with tf.name_scope("input"):
+        dataset = tf.data.Dataset.from_generator(
+            batch_source, (tf.float32, tf.float32),
+            (tf.TensorShape([None, n_features]), tf.TensorShape([None, 1])))
+        return dataset.prefetch(4).make_initializable_iterator()
+
+
 def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
-          standardize=False):
+          standardize=False, batch_source=None):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
@@ -96,6 +106,9 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
         max_to_keep: how many recent checkpoints the Saver keeps.
         standardize: z-score the features in the graph with the ``mean`` and
             ``std`` variables (set them with ``set_standardization``).
+        batch_source: None to train on the stored data (full batch), or a
+            generator function of ``(x, y)`` minibatches to train on, through
+            ``tf.data`` (the loss in ``after`` is then the last minibatch's).
 
     Returns:
         a ``TrainGraph``.
@@ -117,9 +130,14 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
             return BUILDERS[model_name](features, y, n_features, seed), mean, std
 
-        def loss_again():  # the same variables, new ops (inside the loop, after it)
+        iterator = _minibatches(batch_source, n_features) if batch_source else None
+
+        def loss_again(inputs=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return forward(x, y)[0].loss
+                return forward(*(inputs or (x, y)))[0].loss
+
+        def batch_loss():
+            return loss_again(iterator.get_next() if iterator else None)
 
         model, mean, std = forward(x, y)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
@@ -128,10 +146,10 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             optimizer = tf.train.GradientDescentOptimizer(learning_rate)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
-            steps, train_loop = _train_loop(loss_again, optimizer, var_list, global_step, model)
+            steps, train_loop = _train_loop(batch_loss, optimizer, var_list, global_step, model)
         with tf.name_scope("after_steps"), tf.control_dependencies(list(train_loop)):
-            after = Snapshot(loss=loss_again(), weights=model.weights.read_value(),
-                             bias=model.bias.read_value())
+            after = Snapshot(loss=tf.identity(train_loop.loss) if iterator else loss_again(),
+                             weights=model.weights.read_value(), bias=model.bias.read_value())
         _add_summaries(after, model)
         summary_op = tf.summary.merge_all()
         saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
@@ -141,7 +159,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
                       model=model, global_step=global_step, train_op=train_op, steps=steps,
                       train_loop=train_loop, after=after, summary_op=summary_op, saver=saver,
-                      saved_variables=saved, init_op=init_op, mean=mean, std=std)
+                      saved_variables=saved, init_op=init_op, mean=mean, std=std,
+                      input_init=iterator.initializer if iterator else None)
 
 
 def _train_loop(loss_fn, optimizer, var_list, global_step, model):

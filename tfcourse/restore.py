@@ -5,7 +5,7 @@ import contextlib
 
 import numpy as np
 
-from tfcourse import checkpoints, data, graph as graph_lib, metrics
+from tfcourse import checkpoints, data, graph as graph_lib, metrics, stream
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -95,6 +95,10 @@ def parse_rows(text, n_features):
 
 def _report_data(loaded, out):
     """Prints loss (and validation metrics) on the model's own data; returns the loss."""
+    if stream.should_stream(loaded.config.data):
+        out("training data are streamed from {}: loss not computed here "
+            "(tfcourse evaluate computes metrics on a CSV file)".format(loaded.config.data.path))
+        return None
     try:
         split = data.load(loaded.config.data, loaded.spec.model, loaded.config.seed)
     except DataError as err:

@@ -1,0 +1,217 @@
+"""tfcourse.export: real SavedModels, checked with TensorFlow's saved_model_cli and loader."""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tfcourse import config as config_lib, export, restore, trainer
+from tfcourse.errors import DataError, UsageError
+from tfcourse.tf_compat import tf
+
+from conftest import tree
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAVED_MODEL_CLI = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+BREAST_CANCER = os.path.join(REPO, "data", "breast_cancer.csv")
+
+
+def train(directory, config_path=None, **overrides):
+    overrides.setdefault("model_dir", str(directory / "model"))
+    overrides.setdefault("summary_dir", str(directory / "summary"))
+    trainer.train(config_lib.resolve(config_path, overrides), out=lambda line: None)
+    return str(directory / "model")
+
+
+@pytest.fixture(scope="module")
+def linear_model(tmp_path_factory):
+    return train(tmp_path_factory.mktemp("linear"), max_step=30)
+
+
+@pytest.fixture(scope="module")
+def logistic_model(tmp_path_factory):
+    return train(tmp_path_factory.mktemp("logistic"),
+                 os.path.join(REPO, "configs", "breast_cancer.yaml"), max_step=50)
+
+
+def breast_cancer_rows(feature_names, n_rows, start=0):
+    """``n_rows`` rows of the CSV from ``start`` as raw float32 features, in the model's order."""
+    with open(BREAST_CANCER) as handle:
+        rows = list(csv.DictReader(handle))[start:start + n_rows]
+    return np.array([[float(row[name]) for name in feature_names] for row in rows], np.float32)
+
+
+def restore_features(ckpt):
+    """The model's feature names, in input order."""
+    with restore.open_model(ckpt) as loaded:
+        return loaded.spec.feature_names
+
+
+def expected_outputs(ckpt, x):
+    with restore.open_model(ckpt) as loaded:
+        return restore.run_outputs(loaded, x)
+
+
+def saved_model_cli(*args):
+    proc = subprocess.run([SAVED_MODEL_CLI] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def cli_results(text):
+    """{output key: float array} parsed from ``saved_model_cli run``'s printed arrays."""
+    found = {}
+    for key, body in re.findall(r"Result for output key (\w+):\n(.*?)(?=Result for|\Z)", text,
+                                re.S):
+        numbers = re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", body)
+        found[key] = np.array([float(number) for number in numbers])
+    return found
+
+
+def load_and_run(export_dir, x):
+    """Runs the ``serving_default`` signature of a SavedModel in a fresh graph and session."""
+    with tf.Session(graph=tf.Graph()) as session:
+        meta_graph = tf.saved_model.loader.load(session, ["serve"], export_dir)
+        sig = meta_graph.signature_def["serving_default"]
+        keys = sorted(sig.outputs)
+        values = session.run([sig.outputs[key].name for key in keys],
+                             {sig.inputs["x"].name: x})
+    return dict(zip(keys, values))
+
+
+def quiet_export(ckpt, export_dir, overwrite=False):
+    lines = []
+    path = export.export(ckpt, str(export_dir), overwrite=overwrite, out=lines.append)
+    return path, lines
+
+
+def test_signature_seen_by_saved_model_cli(logistic_model, tmp_path):
+    path, lines = quiet_export(logistic_model, tmp_path / "served")
+    assert path == str(tmp_path / "served")
+    assert lines[0].startswith("exported {}".format(os.path.join(logistic_model, "model.ckpt-50")))
+    shown = saved_model_cli("show", "--dir", path, "--tag_set", "serve",
+                            "--signature_def", "serving_default")
+    blocks = dict(re.findall(r"(?:inputs|outputs)\['(\w+)'\] tensor_info:\n(.*?)name:", shown,
+                             re.S))
+    assert sorted(blocks) == ["predictions", "probabilities", "x"]
+    assert "dtype: DT_FLOAT" in blocks["x"] and "shape: (-1, 30)" in blocks["x"]
+    for key in ("predictions", "probabilities"):
+        assert "dtype: DT_FLOAT" in blocks[key] and "shape: (-1, 1)" in blocks[key]
+    assert "Method name is: tensorflow/serving/predict" in shown
+
+
+def test_linear_signature_has_no_probabilities(linear_model, tmp_path):
+    path, _ = quiet_export(linear_model, tmp_path / "served")
+    shown = saved_model_cli("show", "--dir", path, "--tag_set", "serve",
+                            "--signature_def", "serving_default")
+    assert "outputs['predictions']" in shown and "probabilities" not in shown
+    assert "shape: (-1, 1)" in shown and "name: original_data/x:0" in shown
+
+
+def test_saved_model_cli_run_matches_the_restored_model(linear_model, logistic_model, tmp_path):
+    cases = ((linear_model, np.array([[1.0], [2.5], [-3.0]], np.float32)),
+             (logistic_model, breast_cancer_rows(restore_features(logistic_model), 4, start=18)))
+    for index, (ckpt, x) in enumerate(cases):
+        path, _ = quiet_export(ckpt, tmp_path / "served{}".format(index))
+        rows = ",".join("[{}]".format(",".join(repr(float(v)) for v in row)) for row in x)
+        got = cli_results(saved_model_cli("run", "--dir", path, "--tag_set", "serve",
+                                          "--signature_def", "serving_default",
+                                          "--input_exprs", "x=[{}]".format(rows)))
+        predictions, probabilities = expected_outputs(ckpt, x)
+        np.testing.assert_allclose(got["predictions"], predictions[:, 0], rtol=1e-6)
+        if probabilities is None:
+            assert sorted(got) == ["predictions"]
+        else:
+            np.testing.assert_allclose(got["probabilities"], probabilities[:, 0], rtol=1e-6)
+            assert 0 < probabilities.min() < 0.5 < probabilities.max() < 1  # rows of both classes
+
+
+def test_loader_in_fresh_graph_matches_open_model_on_raw_rows(logistic_model, tmp_path):
+    path, _ = quiet_export(logistic_model, tmp_path / "served")
+    x = breast_cancer_rows(restore_features(logistic_model), 40)
+    assert x.max() > 1000  # raw, unstandardised features (mean_area)
+    got = load_and_run(path, x)
+    predictions, probabilities = expected_outputs(logistic_model, x)
+    np.testing.assert_array_equal(got["predictions"], predictions)
+    np.testing.assert_array_equal(got["probabilities"], probabilities)  # same ops, same values
+    assert 0 < predictions.sum() < len(x)
+
+
+def test_variables_hold_the_restored_values(logistic_model, tmp_path):
+    path, _ = quiet_export(logistic_model, tmp_path / "served")
+    exported = os.path.join(path, "variables", "variables")
+    checkpoint = tf.train.latest_checkpoint(logistic_model)
+    names = sorted(name for name, _ in tf.train.list_variables(checkpoint))
+    assert sorted(name for name, _ in tf.train.list_variables(exported)) == names
+    for name in names:
+        np.testing.assert_array_equal(tf.train.load_variable(exported, name),
+                                      tf.train.load_variable(checkpoint, name))
+
+
+def test_non_empty_export_dir_is_refused_and_untouched(linear_model, tmp_path):
+    target = tmp_path / "served"
+    target.mkdir()
+    (target / "keep.txt").write_text(u"mine")
+    with pytest.raises(UsageError, match=re.escape(str(target)) + " is not empty.*--overwrite"):
+        quiet_export(linear_model, target)
+    quiet_export(linear_model, tmp_path / "first")
+    before = tree(tmp_path)
+    with pytest.raises(UsageError, match="is not empty"):
+        quiet_export(linear_model, tmp_path / "first")
+    with pytest.raises(UsageError, match="holds no SavedModel"):
+        quiet_export(linear_model, target, overwrite=True)
+    assert tree(tmp_path) == before
+    assert (target / "keep.txt").read_text() == u"mine"
+
+
+def test_overwrite_replaces_an_export(linear_model, logistic_model, tmp_path):
+    target = tmp_path / "served"
+    quiet_export(linear_model, target)
+    (target / "stale.txt").write_text(u"old")
+    quiet_export(logistic_model, target, overwrite=True)
+    assert sorted(os.listdir(str(target))) == ["saved_model.pb", "variables"]
+    assert sorted(load_and_run(str(target), breast_cancer_rows(
+        restore_features(logistic_model), 2))) == ["predictions", "probabilities"]
+    assert sorted(os.listdir(str(tmp_path))) == ["served"]  # no staging directory left
+
+
+def test_failed_overwrite_leaves_the_old_export(linear_model, tmp_path, monkeypatch):
+    target = tmp_path / "served"
+    quiet_export(linear_model, target)
+    before = tree(tmp_path)
+
+    def half_written(loaded, directory):
+        os.makedirs(directory)
+        with open(os.path.join(directory, "saved_model.pb"), "w") as handle:
+            handle.write("partial")
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(export, "write_saved_model", half_written)
+    with pytest.raises(RuntimeError, match="disk full"):
+        quiet_export(linear_model, target, overwrite=True)
+    assert tree(tmp_path) == before
+    x = np.array([[1.0]], np.float32)
+    np.testing.assert_array_equal(load_and_run(str(target), x)["predictions"],
+                                  expected_outputs(linear_model, x)[0])
+
+
+def test_empty_export_dir_is_used(linear_model, tmp_path):
+    target = tmp_path / "served"
+    target.mkdir()
+    quiet_export(linear_model, target)
+    assert sorted(os.listdir(str(target))) == ["saved_model.pb", "variables"]
+
+
+def test_bad_arguments_create_nothing(linear_model, tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text(u"x")
+    with pytest.raises(UsageError, match=re.escape(str(a_file)) + " is a file"):
+        quiet_export(linear_model, a_file)
+    missing = str(tmp_path / "no_model")
+    with pytest.raises(DataError, match=re.escape(missing)):
+        quiet_export(missing, tmp_path / "served")
+    assert tree(tmp_path) == ["a_file"]

@@ -1,0 +1,158 @@
+"""Exporting a trained model as a SavedModel for TensorFlow Serving and ``saved_model_cli``.
+
+The SavedModel holds the restored graph under tag ``serve`` with one
+signature, ``serving_default``: input ``x`` (``[None, n_features]`` float32,
+raw features: standardisation is inside the graph), outputs ``predictions``
+(``[None, 1]`` float32) and, for logistic regression, ``probabilities``.
+
+The export is assembled in a hidden ``.<name>.export-<pid>-*`` directory beside
+``export_dir`` and renamed into place once complete, so a failure leaves the
+previous export (if any) intact and never a half-written one.
+"""
+
+import os
+import shutil
+import tempfile
+
+from tfcourse import restore
+from tfcourse.errors import UsageError
+from tfcourse.tf_compat import tf
+
+SERVING_TAG = "serve"
+SIGNATURE_KEY = "serving_default"
+SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
+
+
+def check_export_dir(export_dir, overwrite):
+    """Checks that ``export_dir`` may be written, before anything is created.
+
+    Args:
+        export_dir: where the SavedModel goes (str).
+        overwrite: whether an existing SavedModel there may be replaced.
+
+    Raises:
+        UsageError: ``export_dir`` is a file; or a non-empty directory and
+            ``overwrite`` is False; or a non-empty directory that holds no
+            SavedModel (``saved_model.pb``), which is never replaced.
+    """
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise UsageError("export_dir {} is a file; expected a directory for the SavedModel".format(
+            export_dir))
+    if not os.path.isdir(export_dir) or not os.listdir(export_dir):
+        return
+    if not overwrite:
+        raise UsageError("export_dir {} is not empty; give --overwrite to replace the "
+                         "SavedModel in it, or choose another --export_dir".format(export_dir))
+    if not any(os.path.exists(os.path.join(export_dir, name)) for name in SAVED_MODEL_FILES):
+        raise UsageError("export_dir {} is not empty and holds no SavedModel (saved_model.pb); "
+                         "it is not replaced: choose another --export_dir".format(export_dir))
+
+
+def signature(loaded):
+    """The ``serving_default`` SignatureDef of a ``restore.LoadedModel``.
+
+    Returns:
+        a ``SignatureDef`` (method ``tensorflow/serving/predict``): input ``x``
+        ``[None, n_features]`` float32; outputs ``predictions`` ``[None, 1]``
+        float32 and, for logistic regression, ``probabilities`` ``[None, 1]`` float32.
+    """
+    model = loaded.tg.model
+    outputs = {"predictions": model.predictions}
+    if model.probabilities is not None:
+        outputs["probabilities"] = model.probabilities
+    return tf.saved_model.signature_def_utils.predict_signature_def(
+        inputs={"x": loaded.tg.x}, outputs=outputs)
+
+
+def write_saved_model(loaded, directory):
+    """Writes ``loaded``'s graph and restored variables as a SavedModel into ``directory``.
+
+    The model's own ``tf.train.Saver`` writes the variables: its graph is
+    finalised, so the builder may not create one, and ``clear_devices`` stays
+    off (it would modify a collection; tfcourse pins no devices anyway).
+    ``directory`` must not exist.
+    """
+    builder = tf.saved_model.builder.SavedModelBuilder(directory)
+    with loaded.tg.graph.as_default():
+        builder.add_meta_graph_and_variables(
+            loaded.session, [SERVING_TAG], signature_def_map={SIGNATURE_KEY: signature(loaded)},
+            saver=loaded.tg.saver)
+    builder.save()
+
+
+def _remove_stale_stages(parent, prefix):
+    """Removes staging directories left by export processes that no longer run."""
+    for name in os.listdir(parent):
+        pid = name[len(prefix):].split("-")[0]
+        if name.startswith(prefix) and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _make_stage(export_dir):
+    """Creates ``.<name>.export-<pid>-*`` beside ``export_dir``; returns its path."""
+    parent = os.path.dirname(os.path.abspath(export_dir))
+    os.makedirs(parent, exist_ok=True)
+    prefix = "." + os.path.basename(export_dir) + ".export-"
+    _remove_stale_stages(parent, prefix)
+    return tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
+
+
+def _publish(built, export_dir, stage):
+    """Renames ``built`` to ``export_dir``; an old export is moved into ``stage`` first
+    and put back if the rename fails."""
+    old = None
+    if os.path.isdir(export_dir):
+        old = os.path.join(stage, "old")
+        os.rename(export_dir, old)
+    try:
+        os.rename(built, export_dir)
+    except BaseException:
+        if old is not None:
+            os.rename(old, export_dir)
+        raise
+
+
+def export(ckpt, export_dir, overwrite=False, out=print):
+    """Exports the tfcourse model at ``ckpt`` as a SavedModel in ``export_dir``.
+
+    Args:
+        ckpt: a tfcourse model directory (latest checkpoint) or checkpoint prefix.
+        export_dir: directory to write the SavedModel into (str).
+        overwrite: replace an existing SavedModel in ``export_dir``.
+        out: callable taking one line of text.
+
+    Returns:
+        ``export_dir`` (str), which now holds ``saved_model.pb`` and
+        ``variables/`` with the checkpoint's values.
+
+    Raises:
+        UsageError: ``export_dir`` may not be written (see ``check_export_dir``).
+        DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
+    """
+    export_dir = os.path.normpath(os.path.expanduser(export_dir))
+    check_export_dir(export_dir, overwrite)
+    with restore.open_model(ckpt) as loaded:
+        stage = _make_stage(export_dir)
+        try:
+            built = os.path.join(stage, "new")
+            write_saved_model(loaded, built)
+            _publish(built, export_dir, stage)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        outputs = sorted(signature(loaded).outputs)
+        out("exported {} (global_step {}) to {}".format(loaded.checkpoint, loaded.global_step,
+                                                        export_dir))
+        out("  tag {}, signature {}: input x float32 [None, {}] ({}), outputs {}".format(
+            SERVING_TAG, SIGNATURE_KEY, len(loaded.spec.feature_names),
+            ", ".join(loaded.spec.feature_names), ", ".join(outputs)))
+    return export_dir

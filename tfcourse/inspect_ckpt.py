@@ -1,0 +1,231 @@
+"""What is inside a checkpoint: variables with shapes, dtypes and values; optionally the graph.
+
+Works on any TensorFlow (V2-format) checkpoint, not only tfcourse's: the
+variables are read with ``tf.train.NewCheckpointReader``, without building a
+model. When tfcourse's ``config.yaml`` and ``model.json`` sit beside the
+checkpoint, the saved config and model spec are shown too.
+"""
+
+import collections
+import glob
+import os
+
+import numpy as np
+
+from tfcourse import checkpoints
+from tfcourse.errors import DataError
+from tfcourse.tf_compat import tf
+
+MAX_SHOWN = 6  # values printed per variable before "... (N values)"
+STATS_FROM = 4  # variables with at least this many values also get min / mean / max
+
+VariableInfo = collections.namedtuple("VariableInfo", "name shape dtype")
+VariableInfo.__doc__ = """One checkpoint variable: ``name`` (str), ``shape`` (list of int),
+``dtype`` (str, such as ``"float32"``)."""
+
+InspectResult = collections.namedtuple("InspectResult",
+                                       "prefix global_step variables ops config spec")
+InspectResult.__doc__ = """What ``inspect`` found.
+
+Attributes:
+    prefix: the checkpoint prefix read (str).
+    global_step: int, the value of the ``global_step`` variable, or None if absent.
+    variables: list of ``VariableInfo``, sorted by name.
+    ops: with ``show_ops``, the graph's tensor names (``name:0``) and the names
+        of ops without outputs, in graph order; None when not asked for or
+        when no graph was available.
+    config, spec: tfcourse's saved ``Config`` and ``ModelSpec`` when they sit
+        beside the checkpoint, else None.
+"""
+
+
+def find_prefix(path):
+    """Resolves ``path`` to a checkpoint prefix.
+
+    Args:
+        path: a directory with a ``checkpoint`` state file (its latest
+            checkpoint), a checkpoint prefix, or one of its files
+            (``.index``, ``.meta``, ``.data-*``).
+
+    Returns:
+        the checkpoint prefix (str).
+
+    Raises:
+        DataError: nothing readable there; the message names ``path`` and,
+            for a directory without a state file, the prefixes it holds.
+    """
+    try:
+        return checkpoints.find_checkpoint(path)[1]
+    except DataError:
+        if not os.path.isdir(path) or os.path.exists(os.path.join(path, "checkpoint")):
+            raise
+        prefixes = sorted(name[:-len(".index")] for name in
+                          glob.glob(os.path.join(glob.escape(path), "*.index")))
+        if not prefixes:
+            raise
+        raise DataError("directory {} has no 'checkpoint' state file; give one of its checkpoint "
+                        "prefixes: {}".format(path, ", ".join(prefixes)))
+
+
+def read_variables(prefix):
+    """Reads every variable of the checkpoint at ``prefix``.
+
+    Returns:
+        list of ``(VariableInfo, value)`` sorted by name; ``value`` is a numpy array.
+
+    Raises:
+        DataError: the checkpoint cannot be read (damaged, truncated, not V2).
+    """
+    try:
+        reader = tf.train.NewCheckpointReader(prefix)
+        shapes = reader.get_variable_to_shape_map()
+        dtypes = reader.get_variable_to_dtype_map()
+        return [(VariableInfo(name, list(shapes[name]), dtypes[name].name),
+                 np.asarray(reader.get_tensor(name))) for name in sorted(shapes)]
+    except (tf.errors.OpError, ValueError) as err:
+        message = getattr(err, "message", None) or str(err)
+        raise DataError("checkpoint {} cannot be read: {}".format(
+            prefix, message.strip().splitlines()[0]))
+
+
+def format_value(value):
+    """Shows a variable's value in one line.
+
+    Args:
+        value: numpy array of any shape and dtype.
+
+    Returns:
+        str: all values (flattened, shortest round-trip form) when there are
+        at most ``MAX_SHOWN``, else the first ``MAX_SHOWN`` then
+        ``... (N values)``; a scalar is shown bare. Numeric variables of at
+        least ``STATS_FROM`` values get ``min``, ``mean`` and ``max``.
+    """
+    if value.ndim == 0:
+        return str(value[()])
+    flat = value.ravel()
+    shown = [str(item) for item in flat[:MAX_SHOWN]]
+    if flat.size > MAX_SHOWN:
+        shown.append("... ({} values)".format(flat.size))
+    text = "[{}]".format(", ".join(shown))
+    numeric = np.issubdtype(value.dtype, np.number) and value.dtype != np.bool_
+    if numeric and flat.size >= STATS_FROM:
+        text += "  min {:.6g}  mean {:.6g}  max {:.6g}".format(
+            flat.min(), flat.astype(np.float64).mean(), flat.max())
+    return text
+
+
+def _read_tfcourse_metadata(directory, out):
+    """The saved (config, spec) if tfcourse files sit in ``directory``, else (None, None)."""
+    names = (checkpoints.CONFIG_FILE, checkpoints.SPEC_FILE)
+    if not any(os.path.exists(os.path.join(directory, name)) for name in names):
+        return None, None
+    try:
+        return checkpoints.read_metadata(directory)
+    except DataError as err:
+        out("tfcourse metadata not readable: {}".format(err))
+        return None, None
+
+
+def _show_metadata(config, spec, out):
+    out("tfcourse model spec ({}): {} regression, features [{}], label {}, standardize {}".format(
+        checkpoints.SPEC_FILE, spec.model, ", ".join(spec.feature_names), spec.label,
+        spec.standardize))
+    out("saved config ({}):".format(checkpoints.CONFIG_FILE))
+    for key, value in config.to_dict().items():
+        if isinstance(value, dict):
+            for sub_key, sub_value in value.items():
+                out("  {}.{}: {}".format(key, sub_key, sub_value))
+        else:
+            out("  {}: {}".format(key, value))
+
+
+def _graph_from_meta(meta_path):
+    """Imports a ``.meta`` file into a fresh ``tf.Graph`` (devices cleared)."""
+    graph = tf.Graph()
+    with graph.as_default():
+        try:
+            tf.train.import_meta_graph(meta_path, clear_devices=True)
+        except (tf.errors.OpError, ValueError, KeyError) as err:
+            raise DataError("{} cannot be imported: {}".format(
+                meta_path, str(err).strip().splitlines()[0]))
+    return graph
+
+
+def _graph_from_tfcourse(config, spec):
+    """Rebuilds a tfcourse model's graph from its saved config and spec."""
+    from tfcourse import graph as graph_lib  # only needed without a .meta file
+    return graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
+                           config.seed, config.freeze, config.max_to_keep,
+                           spec.standardize).graph
+
+
+def graph_names(graph):
+    """Lists ``(name, description)`` for each tensor (``op:k``) and each op without outputs."""
+    found = []
+    for op in graph.get_operations():
+        for tensor in op.outputs:
+            shape = tensor.shape.as_list() if tensor.shape.dims is not None else "unknown"
+            found.append((tensor.name, "{} {} {}".format(op.type, tensor.dtype.name, shape)))
+        if not op.outputs:
+            found.append((op.name, "{} (op, no outputs)".format(op.type)))
+    return found
+
+
+def _show_ops(prefix, config, spec, out):
+    """Prints the graph's names; returns them, or None when no graph is available."""
+    meta_path = prefix + ".meta"
+    if os.path.exists(meta_path):
+        graph, source = _graph_from_meta(meta_path), meta_path
+    elif spec is not None:
+        graph = _graph_from_tfcourse(config, spec)
+        source = "rebuilt from {}".format(checkpoints.SPEC_FILE)
+    else:
+        out("graph: not available (no {} and no tfcourse model.json beside it)".format(meta_path))
+        return None
+    names = graph_names(graph)
+    out("graph ({}): {} ops, {} names".format(source, len(graph.get_operations()), len(names)))
+    for name, description in names:
+        out("  {}  {}".format(name, description))
+    return [name for name, _ in names]
+
+
+def _global_step(value):
+    """The ``global_step`` variable's value as an int, or None if absent or not a scalar integer."""
+    if value is None or value.size != 1 or not np.issubdtype(value.dtype, np.integer):
+        return None
+    return int(value.ravel()[0])
+
+
+def inspect(path, show_ops=False, out=print):
+    """Prints what is inside a checkpoint.
+
+    Args:
+        path: a directory with a ``checkpoint`` state file, a checkpoint
+            prefix, or one of the checkpoint's files.
+        show_ops: also list the graph's tensor and op names, from the
+            ``.meta`` file, else rebuilt from tfcourse's saved config.
+        out: callable taking one line of text.
+
+    Returns:
+        an ``InspectResult``.
+
+    Raises:
+        DataError: no checkpoint at ``path``, it cannot be read, or its
+            ``.meta`` file cannot be imported.
+    """
+    prefix = find_prefix(path)
+    variables = read_variables(prefix)
+    values = dict((info.name, value) for info, value in variables)
+    global_step = _global_step(values.get("global_step"))
+    out("checkpoint: {}".format(prefix))
+    out("global step: {}".format("not in the checkpoint" if global_step is None else global_step))
+    out("{} variables:".format(len(variables)))
+    for info, value in variables:
+        out("  {}  {} {}  = {}".format(info.name, info.shape, info.dtype, format_value(value)))
+    config, spec = _read_tfcourse_metadata(os.path.dirname(prefix) or ".", out)
+    if spec is not None:
+        _show_metadata(config, spec, out)
+    ops = _show_ops(prefix, config, spec, out) if show_ops else None
+    return InspectResult(prefix=prefix, global_step=global_step,
+                         variables=[info for info, _ in variables], ops=ops, config=config,
+                         spec=spec)

@@ -1,0 +1,229 @@
+"""One training run: the loop over ``session.run`` calls and what happens at cadence boundaries.
+
+``TrainingRun`` owns the summary writers, the checkpoints it saves and the
+signal handling of one ``tfcourse train`` invocation; ``tfcourse.trainer``
+prepares the data, graph and session it works on.
+"""
+
+import contextlib
+import datetime
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+
+from tfcourse import checkpoints, metrics
+from tfcourse.errors import DataError, Interrupted
+from tfcourse.tf_compat import tf
+
+
+def new_run_dir(summary_dir, now=None):
+    """Creates and returns a run directory of its own: ``<summary_dir>/run-<time>[-<n>]``.
+
+    It is created exclusively, so two runs never share one.
+    """
+    stamp = (now or datetime.datetime.now()).strftime("run-%Y%m%d-%H%M%S")
+    os.makedirs(summary_dir, exist_ok=True)
+    for attempt in range(1, 1000):
+        name = stamp if attempt == 1 else "{}-{}".format(stamp, attempt)
+        try:
+            os.mkdir(os.path.join(summary_dir, name))
+        except FileExistsError:
+            continue
+        return os.path.join(summary_dir, name)
+    raise FileExistsError("no free run directory name under {}".format(summary_dir))
+
+
+def _due(step, every, last_step):
+    return step % every == 0 or step == last_step
+
+
+def _next_boundary(step, config):
+    """The first step after ``step`` where something is logged, saved, evaluated or summarised."""
+    candidates = [config.max_step]
+    for every in (config.summary_every, config.save_every, config.log_every, config.eval_every):
+        candidates.append((step // every + 1) * every)
+    return min(candidates)
+
+
+def format_values(array, limit=4, style="{:.4f}"):
+    values = np.ravel(array)
+    shown = " ".join(style.format(value) for value in values[:limit])
+    return "[{}{}]".format(shown, " ..." if values.size > limit else "")
+
+
+def model_outputs(model):
+    """The tensor metrics are computed from: predictions (linear) or probabilities (logistic)."""
+    return model.predictions if model.probabilities is None else model.probabilities
+
+
+class StepsPerRun(object):
+    """How many steps go into one ``session.run``.
+
+    A fixed number when configured; otherwise (``None``) as many as take about
+    ``target_seconds``, re-estimated after every run, between 1 and ``limit``:
+    few session calls for small problems, and a prompt stop on Ctrl-C for big ones.
+    """
+
+    def __init__(self, configured, target_seconds=0.05, limit=10000):
+        self.fixed = configured is not None
+        self.steps = configured or 1
+        self.target_seconds = target_seconds
+        self.limit = limit
+
+    def update(self, done, seconds):
+        if not self.fixed and done:
+            per_step = max(seconds / done, 1e-7)
+            self.steps = int(min(max(self.target_seconds / per_step, 1), self.limit))
+
+
+class TrainingRun(object):
+    """One training invocation: session, writers, saver and cadences."""
+
+    def __init__(self, config, train_graph, session, spec, validation, out):
+        self.config = config
+        self.tg = train_graph
+        self.session = session
+        self.spec = spec
+        self.validation = validation
+        self.out = out
+        self.stage = None
+        self.checkpoint = None
+        self.run_dir = None
+        self.writers = {}
+        self.eval_metrics = None
+        self.clock = (time.time(), 0)
+        self.stop_signal = None
+        self.start_step = 0
+        self.minibatch = False
+        self.saved_meta = False
+
+    def open_writers(self):
+        self.run_dir = new_run_dir(self.config.summary_dir)
+        self.writers["train"] = tf.summary.FileWriter(os.path.join(self.run_dir, "train"),
+                                                      self.tg.graph)
+        if self.validation is not None:
+            self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
+
+    def save(self, step, last=False):
+        """Saves a checkpoint; the .meta graph (8 ms here) only with the run's first and last."""
+        directory = self.stage.directory if self.stage else self.config.model_dir
+        checkpoints.write_metadata(directory, self.config, self.spec)
+        self.checkpoint = self.tg.saver.save(
+            self.session, os.path.join(directory, checkpoints.CHECKPOINT_NAME), global_step=step,
+            write_meta_graph=last or not self.saved_meta)
+        self.saved_meta = True
+        if self.stage:
+            self.stage.publish()
+            self.stage = None
+            self.checkpoint = tf.train.latest_checkpoint(self.config.model_dir)
+            self.tg.saver.recover_last_checkpoints([self.checkpoint])
+
+    def log(self, step, loss, weights, bias):
+        then, then_step = self.clock
+        now = time.time()
+        self.clock = (now, step)
+        speed = ("  {:.0f} steps/s".format((step - then_step) / max(now - then, 1e-9))
+                 if step > then_step else "")
+        self.out("step {}/{}  loss {:.6g}  weights {}  bias {}{}".format(
+            step, self.config.max_step, loss, format_values(weights), format_values(bias), speed))
+
+    def evaluate(self, step):
+        feed = {self.tg.x: self.validation.x, self.tg.y: self.validation.y}
+        loss, outputs = self.session.run([self.tg.model.loss, model_outputs(self.tg.model)], feed)
+        self.eval_metrics = metrics.compute(self.spec.model, self.validation.y, outputs)
+        values = [("loss/loss", loss)] + [("metrics/" + name, value)
+                                          for name, value in self.eval_metrics.items()]
+        summary = tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)
+                                    for tag, value in values])
+        self.writers["eval"].add_summary(summary, global_step=step)
+        self.out("eval step {} ({} validation rows)  loss {:.6g}  {}".format(
+            step, len(self.validation.x), loss, metrics.format_metrics(self.eval_metrics)))
+
+    def run_steps(self, step, steps, report):
+        """Runs ``steps`` steps in one ``session.run``; with ``report``, also fetches the
+        summaries and log values that are due at the step reached. Returns that step."""
+        config = self.config
+        fetches = {"loop": self.tg.train_loop}
+        end = step + steps
+        if report and _due(end, config.summary_every, config.max_step):
+            fetches["summary"] = self.tg.summary_op
+        if report and _due(end, config.log_every, config.max_step):
+            fetches["log"] = self.tg.after
+        values = self.session.run(fetches, feed_dict={self.tg.steps: steps})
+        loop = values["loop"]
+        if not loop.finite:
+            raise self.diverged(step + loop.steps_done, loop.loss)
+        if "summary" in values:
+            self.writers["train"].add_summary(values["summary"], global_step=end)
+        if "log" in values:
+            self.log(end, *values["log"])
+        return end
+
+    def after_boundary(self, step):
+        config = self.config
+        if self.validation is not None and _due(step, config.eval_every, config.max_step):
+            self.evaluate(step)
+        if _due(step, config.save_every, config.max_step) and step != self.start_step:
+            self.save(step, last=step == config.max_step)
+
+    def diverged(self, step, loss):
+        """The error for a non-finite loss or parameter found at ``step``; nothing is saved."""
+        weights, bias = self.session.run([self.tg.model.weights, self.tg.model.bias])
+        last = ("the latest checkpoint stays {}".format(self.checkpoint) if self.checkpoint
+                else "no checkpoint was written")
+        hint = ("lower learning_rate (now {:g})".format(self.config.learning_rate) +
+                ("" if self.spec.standardize else " or set data.standardize: true"))
+        return DataError("training diverged at step {}: loss {} (weights {}, bias {}); {}; "
+                         "{}".format(step, loss, format_values(weights, style="{:.3g}"),
+                                     format_values(bias, style="{:.3g}"), hint, last))
+
+    def interrupted(self, step):
+        self.save(step, last=True)
+        name = signal.Signals(self.stop_signal).name
+        return Interrupted("interrupted by {} at global step {}; saved {}".format(
+            name, step, self.checkpoint), self.stop_signal)
+
+    def loop(self, step):
+        """Trains from ``step`` to ``max_step``, several steps per ``session.run`` but never
+        across a cadence boundary; returns the step reached."""
+        self.start_step = step
+        self.clock = (time.time(), step)
+        self.run_steps(step, 0, report=not self.minibatch)  # a minibatch loss needs a step
+        self.after_boundary(step)
+        chooser = StepsPerRun(self.config.steps_per_run)
+        while step < self.config.max_step:
+            target = _next_boundary(step, self.config)
+            while step < target:
+                steps = min(chooser.steps, target - step)
+                started = time.time()
+                step = self.run_steps(step, steps, report=step + steps == target)
+                chooser.update(steps, time.time() - started)
+                if self.stop_signal is not None:
+                    raise self.interrupted(step)
+            self.after_boundary(step)
+        return step
+
+    @contextlib.contextmanager
+    def stop_on_signals(self):
+        """SIGINT and SIGTERM ask the loop to save and stop after the current step."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        def request_stop(signum, frame):
+            self.stop_signal = signum
+        previous = {signum: signal.signal(signum, request_stop)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def close(self):
+        for writer in self.writers.values():
+            writer.close()
+        if self.stage is not None:
+            self.stage.discard()
