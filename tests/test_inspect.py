@@ -157,7 +157,10 @@ def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
     result, lines = run(copy, show_ops=True)
     assert "linear_model/weights:0" in result.ops and "original_data/x:0" in result.ops
     assert any(line.startswith("graph (rebuilt from model.json)") for line in lines)
-    assert sorted(result.ops) == sorted(run(linear_dir, show_ops=True)[0].ops)  # same graph
+    # The same graph but for the gradient code's shape constants: training knows the row count.
+    from_meta = set(run(linear_dir, show_ops=True)[0].ops)
+    outside = {name for name in from_meta.symmetric_difference(result.ops) if "_grad/" not in name}
+    assert outside == set()
 
 
 def test_show_ops_on_foreign_checkpoint(tmp_path):

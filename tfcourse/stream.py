@@ -184,8 +184,9 @@ class BatchSource(object):
     """The generator function for ``tf.data.Dataset.from_generator``; ``skip`` (batches
     already trained on) is read when the iterator is initialised, after a restore."""
 
-    def __init__(self, make_batches):
+    def __init__(self, make_batches, batch_size):
         self.make_batches = make_batches
+        self.batch_size = batch_size
         self.skip = 0
 
     def __call__(self):
@@ -262,5 +263,5 @@ def batch_source(split, data_config, model, seed):
     if streaming:
         fraction = data.validation_fraction(data_config, model)
         return BatchSource(lambda skip: batches(split.train, batch_size, data_config.shuffle_buffer,
-                                                fraction, seed, skip))
-    return BatchSource(lambda skip: memory_batches(split.train, batch_size, seed, skip))
+                                                fraction, seed, skip), batch_size)
+    return BatchSource(lambda skip: memory_batches(split.train, batch_size, seed, skip), batch_size)

@@ -108,9 +108,11 @@ class TrainingRun(object):
             self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
 
     def save(self, step, last=False):
-        """Saves a checkpoint; the .meta graph (8 ms here) only with the run's first and last."""
+        """Saves a checkpoint; the .meta graph (8 ms here), config.yaml and model.json only with
+        the run's first save (and the .meta also with its last)."""
         directory = self.stage.directory if self.stage else self.config.model_dir
-        checkpoints.write_metadata(directory, self.config, self.spec)
+        if not self.saved_meta:  # config.yaml and model.json: once per run
+            checkpoints.write_metadata(directory, self.config, self.spec)
         self.checkpoint = self.tg.saver.save(
             self.session, os.path.join(directory, checkpoints.CHECKPOINT_NAME), global_step=step,
             write_meta_graph=last or not self.saved_meta)

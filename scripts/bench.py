@@ -1,0 +1,270 @@
+"""Benchmark of tfcourse's training, measured side by side in one run, reported as ratios.
+
+    .venv/bin/python scripts/bench.py                   # everything, 1 GB CSV
+    .venv/bin/python scripts/bench.py --csv_mb 50 --rows 200000 --cols 50   # a quick run
+
+Sections (each can be skipped with --skip NAME):
+  course     µs per step on the course case: tfcourse's loop (summaries every 100 steps, a
+             checkpoint every 1000) against the course's style (one session.run per step with
+             merged summaries written every step), the bare in-graph loop and the numpy reference
+  fullbatch  ms per full-batch step on N x D float32 in memory: tfcourse against numpy
+  stream     rows/s training from a generated CSV streamed from disk against reading the same
+             file with pandas alone, and the peak resident memory of each (1 GB and 10 MB files)
+  startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
+The machine is shared and noisy: medians of repeated measurements, compared within this run only.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from tfcourse import config as config_lib, data, graph as graph_lib, reference, trainer  # noqa: E402
+from tfcourse.tf_compat import TF_VERSION, tf  # noqa: E402
+
+BIN = os.path.dirname(sys.executable)
+
+
+def median_time(function, repeat):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def tfcourse_loop_us(workdir, steps):
+    """µs per step of ``tfcourse train`` on the course case, from its first to its last line."""
+    marks = {}
+
+    def out(line):
+        if line.startswith("step 0/"):
+            marks["start"] = time.perf_counter()
+        if line.startswith("saved "):
+            marks["end"] = time.perf_counter()
+    config = config_lib.resolve(None, {
+        "max_step": steps, "summary_every": 100, "save_every": 1000, "log_every": steps,
+        "model_dir": tempfile.mkdtemp(dir=workdir), "summary_dir": tempfile.mkdtemp(dir=workdir)})
+    trainer.train(config, out=out)
+    return (marks["end"] - marks["start"]) / steps * 1e6
+
+
+def course_style_us(workdir, steps):
+    """The course's loop: placeholders fed every step, merged summaries run and written every step."""
+    dataset = data.course_data(100, seed=42)
+    graph = tf.Graph()
+    with graph.as_default():
+        with tf.variable_scope("original_data"):
+            x = tf.placeholder(tf.float32, [None, 1], name="x")
+            y = tf.placeholder(tf.float32, [None, 1], name="y")
+        with tf.variable_scope("linear_model"):
+            weights = tf.Variable(tf.random_normal([1, 1]), name="weights")
+            bias = tf.Variable(tf.random_normal([1]), name="bias")
+            predictions = tf.matmul(x, weights) + bias
+        with tf.variable_scope("loss"):
+            loss = tf.reduce_mean(tf.square(predictions - y))
+            tf.summary.scalar("loss", loss)
+        tf.summary.histogram("weights", weights)
+        tf.summary.histogram("bias", bias)
+        with tf.variable_scope("optimizer"):
+            train_op = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+        merged = tf.summary.merge_all()
+        with tf.Session() as session:
+            writer = tf.summary.FileWriter(tempfile.mkdtemp(dir=workdir), graph)
+            session.run(tf.global_variables_initializer())
+            feed = {x: dataset.x, y: dataset.y}
+            started = time.perf_counter()
+            for step in range(steps):
+                _, summary = session.run([train_op, merged], feed_dict=feed)
+                writer.add_summary(summary, step)
+            elapsed = time.perf_counter() - started
+            writer.close()
+    return elapsed / steps * 1e6
+
+
+def floor_us(steps):
+    """The bare in-graph loop: K gradient-descent steps in one session.run, nothing else."""
+    dataset = data.course_data(100, seed=42)
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.Variable(dataset.x, trainable=False)
+        y = tf.Variable(dataset.y, trainable=False)
+        weights = tf.Variable(tf.random_normal([1, 1]))
+        bias = tf.Variable(tf.random_normal([1]))
+        optimizer = tf.train.GradientDescentOptimizer(0.01)
+
+        def body(i):
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, weights) + bias - y))
+            with tf.control_dependencies([optimizer.minimize(loss)]):
+                return i + 1
+        loop = tf.while_loop(lambda i: i < steps, body, [tf.constant(0)], parallel_iterations=1,
+                             back_prop=False)
+        with tf.Session() as session:
+            session.run(tf.global_variables_initializer())
+            session.run(loop)
+            return median_time(lambda: session.run(loop), 5) / steps * 1e6
+
+
+def numpy_us(steps):
+    dataset = data.course_data(100, seed=42)
+    X, Y = dataset.x.T.astype(np.float64), dataset.y.T.astype(np.float64)
+    seconds = median_time(lambda: reference.linear_optimize(np.zeros((1, 1)), 0.0, X, Y, steps,
+                                                            0.01), 3)
+    return seconds / steps * 1e6
+
+
+def bench_course(workdir, steps):
+    results = {"tfcourse": tfcourse_loop_us(workdir, steps),
+               "course style": course_style_us(workdir, min(steps, 5000)),
+               "in-graph floor": floor_us(1000), "numpy reference": numpy_us(min(steps, 20000))}
+    print("\n## 1. Course case, µs per step ({} steps; tfcourse: summaries every 100, checkpoint "
+          "every 1000)".format(steps))
+    for name, value in results.items():
+        print("  {:16s} {:8.1f} µs/step".format(name, value))
+    print("  tfcourse / in-graph floor   {:.2f}x   (target <= 1.5)".format(
+        results["tfcourse"] / results["in-graph floor"]))
+    print("  course style / tfcourse     {:.1f}x   (target >= 20)".format(
+        results["course style"] / results["tfcourse"]))
+    print("  numpy / tfcourse            {:.2f}x".format(results["numpy reference"] /
+                                                       results["tfcourse"]))
+
+
+def bench_fullbatch(rows, cols):
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(rows, cols)).astype(np.float32)
+    y = x.dot(rng.normal(size=(cols, 1))).astype(np.float32) + np.float32(0.5)
+    state = {"w": np.zeros((cols, 1), np.float32), "b": np.float32(0.0)}
+
+    def numpy_step():
+        residual = x.dot(state["w"]) + state["b"] - y
+        state["w"] = state["w"] - np.float32(0.01 * 2.0 / rows) * x.T.dot(residual)
+        state["b"] = state["b"] - np.float32(0.01 * 2.0) * residual.mean()
+    numpy_ms = median_time(numpy_step, 5) * 1e3
+    tg = graph_lib.build("linear", cols, 0.01, seed=1)
+    with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
+        session.run(tg.init_op)
+        graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        session.run(tg.train_loop, {tg.steps: 1})
+        tf_ms = median_time(lambda: session.run(tg.train_loop, {tg.steps: 1}), 5) * 1e3
+    print("\n## 2. Full batch in memory, {} x {} float32 ({:.0f} MB), ms per step".format(
+        rows, cols, x.nbytes / 1e6))
+    print("  tfcourse {:8.1f} ms   numpy {:8.1f} ms   tfcourse / numpy {:.2f}x   (target <= 1.0)"
+          .format(tf_ms, numpy_ms, tf_ms / numpy_ms))
+
+
+def write_csv(path, megabytes, cols=10):
+    rng = np.random.RandomState(0)
+    weights = rng.normal(size=cols)
+    with open(path, "w") as handle:
+        handle.write(",".join("f{}".format(i) for i in range(cols)) + ",label\n")
+        while handle.tell() < megabytes * 1e6:
+            x = rng.normal(size=(100000, cols))
+            label = x.dot(weights) + 0.5 + 0.1 * rng.normal(size=100000)
+            np.savetxt(handle, np.hstack([x, label[:, None]]), fmt="%.6f", delimiter=",")
+    with open(path) as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def run_measured(args, cwd):
+    """Runs a child process; returns (seconds, peak RSS in MB, stdout lines with their times)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, universal_newlines=True)
+    lines = [(time.perf_counter(), line) for line in proc.stdout]
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError("{} failed: {}".format(" ".join(args), lines[-3:]))
+    return time.perf_counter() - started, usage.ru_maxrss / 1024.0, lines
+
+
+PANDAS_READ = ("import sys, numpy, pandas\n"
+               "rows = 0\n"
+               "for chunk in pandas.read_csv(sys.argv[1], chunksize=65536, dtype=numpy.float32):\n"
+               "    rows += len(chunk)\n")
+
+
+def bench_stream(workdir, megabytes, batch_size=4096):
+    print("\n## 3. Streaming a generated CSV (11 float columns), batches of {}".format(batch_size))
+    peaks = {}
+    for size in (10, megabytes):
+        path = os.path.join(workdir, "stream-{}mb.csv".format(size))
+        rows = write_csv(path, size)
+        config = os.path.join(workdir, "stream-{}.yaml".format(size))
+        steps = rows // batch_size
+        with open(config, "w") as handle:
+            handle.write("max_step: {}\nlearning_rate: 0.1\nsummary_every: 1000\nlog_every: {}\n"
+                         "eval_every: {}\nsave_every: {}\nmodel_dir: model-{}\nsummary_dir: sum\n"
+                         "data:\n  path: {}\n  label: label\n  stream: true\n  batch_size: {}\n"
+                         "  validation_fraction: 0\n".format(steps, steps, steps, steps, size,
+                                                            path, batch_size))
+        read_s, read_rss, _ = run_measured([sys.executable, "-c", PANDAS_READ, path], workdir)
+        total_s, train_rss, lines = run_measured([os.path.join(BIN, "tfcourse"), "train",
+                                                  "--config", config], workdir)
+        start = next(t for t, line in lines if line.startswith("training "))
+        end = next(t for t, line in lines if line.startswith("saved "))
+        trained = steps * batch_size
+        peaks[size] = (read_rss, train_rss)
+        print("  {:5d} MB, {} rows: pandas read {:.2f} M rows/s (peak {:.0f} MB); tfcourse "
+              "training {:.2f} M rows/s (peak {:.0f} MB), {:.1f} s with the checking pass; "
+              "training / pandas {:.2f}x (target >= 0.5)".format(
+                  size, rows, rows / read_s / 1e6, read_rss, trained / (end - start) / 1e6,
+                  train_rss, total_s, (trained / (end - start)) / (rows / read_s)))
+    print("  peak RSS {} MB file / 10 MB file: tfcourse {:.2f}x (target <= 1.5), pandas {:.2f}x"
+          .format(megabytes, peaks[megabytes][1] / peaks[10][1], peaks[megabytes][0] / peaks[10][0]))
+
+
+def bench_startup(workdir):
+    tfcourse = os.path.join(BIN, "tfcourse")
+
+    def run(args):
+        return median_time(lambda: subprocess.run(args, cwd=workdir, stdout=subprocess.DEVNULL,
+                                                  check=True), 5)
+    import_s = run([sys.executable, "-c", "import tensorflow"])
+    help_s = run([tfcourse, "--help"])
+    train_s = run([tfcourse, "train", "--max_step=1", "--model_dir=startup-model",
+                   "--summary_dir=startup-summary"])
+    print("\n## 4. Start-up, seconds (median of 5)")
+    print("  import tensorflow {:.2f} s   tfcourse --help {:.2f} s ({:.2f}x)   1-step train {:.2f} s "
+          "({:.2f}x, target <= 1.5)".format(import_s, help_s, help_s / import_s, train_s,
+                                            train_s / import_s))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=100000, help="course-case steps")
+    parser.add_argument("--rows", type=int, default=1000000, help="full-batch rows")
+    parser.add_argument("--cols", type=int, default=100, help="full-batch columns")
+    parser.add_argument("--csv_mb", type=int, default=1024, help="size of the streamed CSV (MB)")
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("course", "fullbatch", "stream", "startup"))
+    args = parser.parse_args()
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    print("# tfcourse benchmark: Python {}, TensorFlow {}, numpy {}, {} ({} cores)".format(
+        platform.python_version(), TF_VERSION, np.__version__, cpu, os.cpu_count()))
+    workdir = tempfile.mkdtemp(prefix="tfcourse-bench-")
+    try:
+        if "course" not in args.skip:
+            bench_course(workdir, args.steps)
+        if "fullbatch" not in args.skip:
+            bench_fullbatch(args.rows, args.cols)
+        if "stream" not in args.skip:
+            bench_stream(workdir, args.csv_mb)
+        if "startup" not in args.skip:
+            bench_startup(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""One PNG figure of a trained model: its fit to the data and its learning curves.
+
+Data panel: with one feature, the data points and the fitted line (linear) or
+sigmoid P(y = 1 | x) (logistic); with more, predicted against actual values
+and the y = x diagonal (linear), or the ROC curve and the confusion matrix
+(logistic). Last panel: train and eval ``loss/loss`` read back from the events
+files of the model's most recent training run in ``summary_dir``.
+"""
+
+import collections
+import os
+import tempfile
+import textwrap
+
+import matplotlib
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+from matplotlib import figure as mpl_figure, ticker  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+
+from tfcourse import data, restore, stream  # noqa: E402
+from tfcourse.errors import DataError, UsageError  # noqa: E402
+from tfcourse.tf_compat import tf  # noqa: E402
+
+FIGSIZE, DPI = (12.0, 4.5), 100  # inches, dots per inch: the PNG is 1200 x 450 pixels
+LOSS_TAG = "loss/loss"
+GRID_POINTS = 200  # points of the fitted line or sigmoid
+MAX_POINTS = 5000  # rows per set drawn in a scatter (evenly spaced rows beyond that)
+
+PlotResult = collections.namedtuple("PlotResult", "output size panel data curves run_dir notes")
+PlotResult.__doc__ = """What ``plot`` drew.
+
+Attributes:
+    output: the PNG file written (str); size: ``(width, height)`` in pixels.
+    panel: "fit" (one feature), "predicted_vs_actual" (linear), "roc"
+        (logistic, with a confusion matrix), or None (no data).
+    data: dict of the arrays plotted (1-D float arrays): fit: ``train_x``,
+        ``train_y``, ``validation_x``, ``validation_y`` (None without a
+        validation split), ``line_x``, ``line_y`` (predictions, or
+        probabilities for logistic regression); predicted_vs_actual:
+        ``train_actual``, ``train_predicted``, ``validation_actual``,
+        ``validation_predicted``; roc: ``set`` ("validation" or "train"),
+        ``fpr``, ``tpr``, ``auc`` (float; all None with one class) and
+        ``confusion`` (``[2, 2]`` int counts, rows actual 0/1, columns predicted 0/1).
+    curves: dict "train" / "eval" -> ``(steps, losses)`` arrays (those found).
+    run_dir: the run directory the curves come from, or None.
+    notes: list of str, what could not be plotted and why.
+"""
+
+
+def check_output(output, overwrite):
+    """Raises UsageError unless ``output`` is a .png name in an existing directory that
+    does not exist yet (or ``overwrite``)."""
+    if not output.lower().endswith(".png"):
+        raise UsageError("output {}: the figure is PNG; give a name ending in .png".format(output))
+    if os.path.isdir(output):
+        raise UsageError("output {} is a directory, expected a file name".format(output))
+    if os.path.exists(output) and not overwrite:
+        raise UsageError("output {} exists; pass --overwrite to replace it".format(output))
+    directory = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(directory):
+        raise UsageError("output {}: directory {} does not exist".format(output, directory))
+
+
+def model_data(loaded):
+    """``(split, None)``: the model's ``data.Split``; ``(None, note)`` when streamed or gone."""
+    config = loaded.config
+    if stream.should_stream(config.data):
+        return None, "data streamed from {}: not plotted".format(config.data.path)
+    try:
+        return data.load(config.data, loaded.spec.model, config.seed), None
+    except (DataError, UsageError) as err:
+        return None, "training data not available ({}): not plotted".format(err)
+
+
+def _sets(split):
+    """``(name, x, y)`` of the training and validation rows, at most ``MAX_POINTS`` each."""
+    for name, dataset in (("train", split.train), ("validation", split.validation)):
+        if dataset is not None:
+            rows = np.unique(np.linspace(0, len(dataset.x) - 1, MAX_POINTS).astype(int))
+            yield name, dataset.x[rows], dataset.y[rows, 0]
+
+
+def fit_data(loaded, split):
+    """Points and the fitted line (linear) or sigmoid (logistic) of a one-feature model."""
+    values = {"validation_x": None, "validation_y": None}
+    for name, x, y in _sets(split):
+        values[name + "_x"], values[name + "_y"] = x[:, 0], y
+    shown = [v for k, v in values.items() if k.endswith("_x") and v is not None]
+    low, high = min(v.min() for v in shown), max(v.max() for v in shown)
+    low, high = (low - 1.0, high + 1.0) if low == high else (low, high)
+    values["line_x"] = np.linspace(low, high, GRID_POINTS, dtype=np.float32)
+    predictions, probabilities = restore.run_outputs(loaded, values["line_x"].reshape(-1, 1))
+    values["line_y"] = (predictions if probabilities is None else probabilities)[:, 0]
+    return values
+
+
+def predicted_vs_actual(loaded, split):
+    """Actual and predicted values of the training and validation rows (linear)."""
+    values = {"validation_actual": None, "validation_predicted": None}
+    for name, x, y in _sets(split):
+        values[name + "_actual"] = y
+        values[name + "_predicted"] = restore.run_outputs(loaded, x)[0][:, 0]
+    return values
+
+
+def roc_data(loaded, split):
+    """ROC curve, AUC and confusion matrix on the validation rows (else the training rows)."""
+    from sklearn import metrics as sk_metrics  # as tfcourse.metrics: imported when needed
+    name, dataset = (("validation", split.validation) if split.validation is not None
+                     else ("train", split.train))
+    predictions, probabilities = restore.run_outputs(loaded, dataset.x)
+    y = dataset.y[:, 0].astype(int)
+    values = {"set": name, "fpr": None, "tpr": None, "auc": None,
+              "confusion": sk_metrics.confusion_matrix(y, predictions[:, 0].astype(int),
+                                                       labels=[0, 1])}
+    if len(np.unique(y)) == 2:
+        values["fpr"], values["tpr"], _ = sk_metrics.roc_curve(y, probabilities[:, 0])
+        values["auc"] = float(sk_metrics.roc_auc_score(y, probabilities[:, 0]))
+    return values
+
+
+def read_loss(directory):
+    """``(steps, losses)`` arrays of the ``loss/loss`` scalars in a directory's events
+    files, sorted by step; a truncated record (a killed run) ends a file quietly."""
+    found = []
+    for name in sorted(n for n in os.listdir(directory) if n.startswith("events.out.tfevents")):
+        try:
+            for event in tf.train.summary_iterator(os.path.join(directory, name)):
+                found.extend((event.step, value.simple_value) for value in event.summary.value
+                             if value.tag == LOSS_TAG)
+        except tf.errors.OpError:
+            pass
+    found.sort(key=lambda pair: pair[0])
+    return np.array([s for s, _ in found], np.int64), np.array([v for _, v in found])
+
+
+def _run_key(name):
+    """Sorts ``run-20240101-120000-10`` after ``run-20240101-120000-9``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in name.split("-"))
+
+
+def learning_curves(summary_dir, global_step):
+    """The loss curves of the most recent ``run-*`` directory in ``summary_dir`` that has any,
+    preferring the most recent whose train curve ends at ``global_step`` (the checkpoint's run).
+
+    Returns:
+        ``(run_dir, curves)``, curves mapping "train" / "eval" to ``(steps, losses)``;
+        ``(None, {})`` when no run has events.
+    """
+    names = os.listdir(summary_dir) if os.path.isdir(summary_dir) else []
+    found = []
+    for name in sorted((n for n in names if n.startswith("run-")), key=_run_key, reverse=True):
+        parts = [(part, os.path.join(summary_dir, name, part)) for part in ("train", "eval")]
+        curves = dict((part, read_loss(path)) for part, path in parts if os.path.isdir(path))
+        curves = dict((part, curve) for part, curve in curves.items() if len(curve[0]))
+        if curves:
+            found.append((os.path.join(summary_dir, name), curves))
+    matching = [(run_dir, curves) for run_dir, curves in found
+                if "train" in curves and curves["train"][0][-1] == global_step]
+    return (matching or found or [(None, {})])[0]
+
+
+def _note(ax, text):
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, textwrap.fill(text, 50), ha="center", va="center",
+            transform=ax.transAxes).set_in_layout(False)
+
+
+def _scatter(ax, values, x_key, y_key):
+    for name, colour in (("train", "tab:blue"), ("validation", "tab:orange")):
+        if values[name + x_key] is not None:
+            ax.scatter(values[name + x_key], values[name + y_key], s=12, alpha=0.6, color=colour,
+                       label=name)
+
+
+def _draw_fit(ax, values, spec):
+    _scatter(ax, values, "_x", "_y")
+    fitted = "fitted line" if spec.model == "linear" else "fitted P({} = 1)".format(spec.label)
+    ax.plot(values["line_x"], values["line_y"], color="tab:red", linewidth=2, label=fitted)
+    ax.set(xlabel=spec.feature_names[0], ylabel=spec.label, title="data and fit")
+    ax.legend(fontsize="small")
+
+
+def _draw_predicted(ax, values, spec):
+    _scatter(ax, values, "_actual", "_predicted")
+    shown = [v for v in values.values() if v is not None]
+    low, high = min(v.min() for v in shown), max(v.max() for v in shown)
+    ax.plot([low, high], [low, high], color="gray", linestyle="--", label="y = x")
+    ax.set(xlabel="actual " + spec.label, ylabel="predicted " + spec.label,
+           title="predicted vs actual")
+    ax.legend(fontsize="small")
+
+
+def _draw_roc(ax, values):
+    if values["auc"] is None:
+        return _note(ax, "no ROC curve: the {} rows hold one class only".format(values["set"]))
+    ax.plot(values["fpr"], values["tpr"], linewidth=2,
+            label="{} (AUC {:.3f})".format(values["set"], values["auc"]))
+    ax.plot([0, 1], [0, 1], color="gray", linestyle="--", label="chance")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve")
+    ax.legend(fontsize="small", loc="lower right")
+
+
+def _draw_confusion(ax, values):
+    counts = values["confusion"]
+    ax.imshow(counts, cmap="Blues")
+    for (row, col), count in np.ndenumerate(counts):
+        ax.text(col, row, str(count), ha="center", va="center", fontsize="large",
+                color="white" if count > counts.max() / 2 else "black")
+    ax.set(xticks=[0, 1], yticks=[0, 1], xlabel="predicted", ylabel="actual",
+           title="confusion matrix ({})".format(values["set"]))
+
+
+def _draw_curves(ax, run_dir, curves, summary_dir):
+    if not curves:
+        return _note(ax, "no loss/loss events found under {}".format(summary_dir))
+    for part, style in (("train", "-"), ("eval", "o-")):
+        if part in curves:
+            ax.plot(curves[part][0], curves[part][1], style, markersize=3, label=part)
+    if all(np.all(losses > 0) for _, losses in curves.values()):
+        ax.set_yscale("log")  # minor ticks labelled too when the losses span under 2 decades
+        ax.yaxis.set_minor_formatter(ticker.LogFormatterSciNotation(labelOnlyBase=False,
+                                                                    minor_thresholds=(2, 1)))
+    ax.set(xlabel="global step", ylabel="loss", title="learning curves")
+    ax.legend(fontsize="small", title=os.path.basename(run_dir), title_fontsize="small")
+
+
+def _figure(loaded, panel, values, note, run_dir, curves):
+    """Draws the panels into a new ``FIGSIZE`` figure."""
+    figure = mpl_figure.Figure(figsize=FIGSIZE, dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, 3 if panel == "roc" else 2)
+    spec = loaded.spec
+    if panel == "fit":
+        _draw_fit(axes[0], values, spec)
+    elif panel == "predicted_vs_actual":
+        _draw_predicted(axes[0], values, spec)
+    elif panel == "roc":
+        _draw_roc(axes[0], values)
+        _draw_confusion(axes[1], values)
+    else:
+        _note(axes[0], note)
+    _draw_curves(axes[-1], run_dir, curves, loaded.config.summary_dir)
+    features = (", ".join(spec.feature_names) if len(spec.feature_names) <= 3
+                else "{} features".format(len(spec.feature_names)))
+    figure.suptitle("{} regression: {} -> {} (global step {})".format(
+        spec.model, features, spec.label, loaded.global_step))
+    figure.tight_layout(rect=(0, 0, 1, 0.93))
+    return figure
+
+
+def _save(figure, output):
+    """Writes the PNG to a temporary file beside ``output`` and renames it into place."""
+    handle, tmp_path = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(output)),
+                                        suffix=".png.tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream_:
+            figure.savefig(stream_, format="png", dpi=DPI)
+        os.replace(tmp_path, output)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.remove(tmp_path)
+        raise
+
+
+def _data_panel(loaded, split):
+    if len(loaded.spec.feature_names) == 1:
+        return "fit", fit_data(loaded, split)
+    if loaded.spec.model == "linear":
+        return "predicted_vs_actual", predicted_vs_actual(loaded, split)
+    return "roc", roc_data(loaded, split)
+
+
+def plot(ckpt, output, overwrite=False, out=print):
+    """Writes a 1200 x 450 pixel PNG (12 x 4.5 inches at 100 dpi) of the model at ``ckpt``.
+
+    Args:
+        ckpt: a model directory (latest checkpoint) or a checkpoint prefix.
+        output: the PNG file to write; it appears only once complete.
+        overwrite: replace ``output`` if it exists.
+        out: callable taking one line of text.
+
+    Returns:
+        a ``PlotResult``.
+
+    Raises:
+        UsageError: ``output`` exists (without ``overwrite``), is a directory,
+            does not end in .png, or its directory does not exist.
+        DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
+    """
+    check_output(output, overwrite)
+    with restore.open_model(ckpt) as loaded:
+        split, note = model_data(loaded)
+        panel, values = _data_panel(loaded, split) if split is not None else (None, {})
+    notes = [note] if note else []
+    run_dir, curves = learning_curves(loaded.config.summary_dir, loaded.global_step)
+    if not curves:
+        notes.append("no loss/loss events under {}".format(loaded.config.summary_dir))
+    _save(_figure(loaded, panel, values, note, run_dir, curves), output)
+    size = (int(FIGSIZE[0] * DPI), int(FIGSIZE[1] * DPI))
+    out("wrote {} ({}x{} px) of {} (global_step {}){}".format(
+        output, size[0], size[1], loaded.checkpoint, loaded.global_step,
+        "; learning curves from {}".format(run_dir) if run_dir else ""))
+    for line in notes:
+        out("note: " + line)
+    return PlotResult(output=output, size=size, panel=panel, data=values, curves=curves,
+                      run_dir=run_dir, notes=notes)
