@@ -49,7 +49,7 @@ def test_yaml_and_flags_reach_the_run(workdir, tfcourse, tmp_path):
     (["train", "--model=forest"], r"flag --model=forest"),
     (["train", "--ckpt=x"], r"flag --ckpt is not used by 'tfcourse train'"),
     (["train", "extra"], r"unexpected argument 'extra'"),
-    (["fit"], r"unknown command 'fit'; expected one of: evaluate, export, inspect, predict, "
+    (["fit"], r"unknown command 'fit'; expected one of: evaluate, export, inspect, plot, predict, "
                        r"restore, train"),
     (["train", "--config", "missing.yaml"], r"config missing.yaml: cannot read"),
     (["restore"], r"restore needs --ckpt"),

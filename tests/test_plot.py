@@ -144,6 +144,9 @@ def test_course_png_is_valid_and_reported(course):
     check_png(result.output)
     assert result.size == SIZE
     assert lines[0].startswith("wrote {} (1200x450 px)".format(result.output))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(result.output).st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
     assert sorted(os.listdir(os.path.dirname(result.output))) == [
         "course.png", "model", "summary-model"]  # no temporary file left
 

@@ -47,6 +47,7 @@ def _write_atomic(path, text):
     try:
         with os.fdopen(handle, "w") as out:
             out.write(text)
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
     except BaseException:
         if os.path.exists(tmp_path):
@@ -54,8 +55,21 @@ def _write_atomic(path, text):
         raise
 
 
+def current_umask():
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_metadata(directory, config, spec):
-    """Writes ``config.yaml`` and ``model.json`` into ``directory`` atomically."""
+    """Writes ``config.yaml`` and ``model.json`` into ``directory`` atomically.
+
+    ``model_dir`` and ``summary_dir`` are written as absolute paths, so the saved
+    config means the same from any directory.
+    """
+    config = config._replace(model_dir=os.path.abspath(config.model_dir),
+                             summary_dir=os.path.abspath(config.summary_dir))
     _write_atomic(os.path.join(directory, CONFIG_FILE),
                   yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
     document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names))

@@ -1,4 +1,4 @@
-"""Command line: ``tfcourse train|restore|evaluate|predict|inspect|export [flags]``.
+"""Command line: ``tfcourse train|restore|evaluate|predict|plot|inspect|export [flags]``.
 
 Flags are defined with ``tf.app.flags`` (absl) and parsed strictly: an
 unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
@@ -33,8 +33,9 @@ flags.DEFINE_string("predict", None,
                     "rows to predict, rows separated by ';' and a row's features by ',' "
                     "(with one feature ',' separates rows too: 1.0,2.5 is two rows)")
 flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
-flags.DEFINE_string("output", None, "CSV file to write: the input's columns plus prediction "
-                                    "(and probability for logistic regression)")
+flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's columns plus "
+                                    "prediction, and probability for logistic regression) or "
+                                    "plot's PNG")
 flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
 flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
 flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
@@ -49,6 +50,8 @@ COMMANDS = {
                  ("ckpt", "input", "verbose")),
     "predict": ("write a trained model's predictions for the rows of a CSV file",
                 ("ckpt", "input", "output", "overwrite", "verbose")),
+    "plot": ("draw a trained model's fit and learning curves into a PNG file",
+             ("ckpt", "output", "overwrite", "verbose")),
     "inspect": ("print what a checkpoint holds: variables, global step, config (any TF checkpoint)",
                 ("ckpt", "show_ops", "verbose")),
     "export": ("write a trained model as a SavedModel (tag serve, signature serving_default)",
@@ -56,7 +59,7 @@ COMMANDS = {
 }
 
 REQUIRED = {"restore": ("ckpt",), "evaluate": ("ckpt", "input"),
-            "predict": ("ckpt", "input", "output"), "inspect": ("ckpt",),
+            "predict": ("ckpt", "input", "output"), "inspect": ("ckpt",), "plot": ("ckpt", "output"),
             "export": ("ckpt", "export_dir")}
 
 USAGE = """usage: tfcourse COMMAND [--flag=value ...]
@@ -71,6 +74,7 @@ examples:
   tfcourse train --config configs/diabetes.yaml
   tfcourse evaluate --ckpt ./tmp/diabetes/ --input data/diabetes.csv
   tfcourse predict --ckpt ./tmp/diabetes/ --input data/diabetes.csv --output predictions.csv
+  tfcourse plot --ckpt ./tmp/diabetes/ --output diabetes.png
   tfcourse inspect --ckpt ./tmp/model/ --show_ops
   tfcourse export --ckpt ./tmp/model/ --export_dir ./tmp/export/
 
@@ -184,6 +188,9 @@ def run(command, given):
         from tfcourse import inference
         inference.predict(given["ckpt"], given["input"], given["output"],
                           given.get("overwrite", False))
+    elif command == "plot":
+        from tfcourse import plot
+        plot.plot(given["ckpt"], given["output"], given.get("overwrite", False))
     elif command == "inspect":
         from tfcourse import inspect_ckpt
         inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))

@@ -104,7 +104,7 @@ def open_rows(path):
     """
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(_without_nul(path, handle))
             header = next(reader, None)
             while header == []:  # blank lines before the header
                 header = next(reader, None)
@@ -118,6 +118,21 @@ def open_rows(path):
         raise DataError(_not_utf8(path))
     except csv.Error as err:
         raise DataError("{}:{}: malformed CSV: {}".format(path, reader.line_num, err))
+
+
+def _without_nul(path, lines):
+    """The lines of a text file; a NUL character is an error on every Python.
+
+    (The csv module refuses NUL up to Python 3.10, with a wording that varies, and reads it as
+    text from 3.11 on.)
+
+    Raises:
+        DataError: naming the file and the line holding the NUL.
+    """
+    for number, line in enumerate(lines, 1):
+        if "\0" in line:
+            raise DataError("{}:{}: malformed CSV: line contains NULL byte".format(path, number))
+        yield line
 
 
 def _check_header(path, line, header):
@@ -178,7 +193,9 @@ def cell_value(path, line, header, row, index):
         value = float(cell)
     except ValueError:
         raise DataError("{}: {!r} is not a number".format(where, cell))
-    if not math.isfinite(value) or not math.isfinite(np.float32(value)):
+    with np.errstate(over="ignore"):  # numpy >= 1.24 warns when the cast overflows
+        as_float32 = np.float32(value)
+    if not math.isfinite(value) or not math.isfinite(as_float32):
         raise DataError("{}: {!r} is not finite (as float32)".format(where, cell))
     return value
 

@@ -4,7 +4,7 @@ import csv
 import os
 import tempfile
 
-from tfcourse import data, metrics
+from tfcourse import checkpoints, data, metrics
 from tfcourse.errors import UsageError
 from tfcourse.restore import open_model, run_outputs
 
@@ -80,6 +80,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
                 if probabilities is not None:
                     extra.append("{:.9g}".format(probabilities[i, 0]))
                 writer.writerow(row + extra)
+        os.chmod(tmp_path, 0o666 & ~checkpoints.current_umask())
         os.replace(tmp_path, output_path)
     except BaseException:
         if os.path.exists(tmp_path):

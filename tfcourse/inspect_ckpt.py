@@ -82,7 +82,7 @@ def read_variables(prefix):
         dtypes = reader.get_variable_to_dtype_map()
         return [(VariableInfo(name, list(shapes[name]), dtypes[name].name),
                  np.asarray(reader.get_tensor(name))) for name in sorted(shapes)]
-    except (tf.errors.OpError, ValueError) as err:
+    except (tf.errors.OpError, ValueError, IndexError) as err:  # IndexError: TF 2.x, truncated
         message = getattr(err, "message", None) or str(err)
         raise DataError("checkpoint {} cannot be read: {}".format(
             prefix, message.strip().splitlines()[0]))

@@ -258,6 +258,9 @@ def _save(figure, output):
     try:
         with os.fdopen(handle, "wb") as stream_:
             figure.savefig(stream_, format="png", dpi=DPI)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp's file is private (0600); a figure is not
         os.replace(tmp_path, output)
     except BaseException:
         if os.path.exists(tmp_path):

@@ -7,12 +7,16 @@ disabled, so the same graph-mode code runs on both.
 
 TensorFlow's C++ INFO lines (CPU feature notices and the like) are hidden
 unless ``TF_CPP_MIN_LOG_LEVEL`` is already set; output that a flag asks for,
-such as ``--log_device_placement``, is printed regardless.
+such as ``--log_device_placement``, is printed regardless. TensorFlow 2.x
+builds with oneDNN print a notice at import that no log level hides and may
+change results in the last bits: oneDNN's custom operations are off unless
+``TF_ENABLE_ONEDNN_OPTS`` is already set (TensorFlow 1.12 ignores it).
 """
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import tensorflow as _tf  # noqa: E402  (the environment must be set first)
 
@@ -29,6 +33,8 @@ def _version_tuple(version):
 
 if _version_tuple(TF_VERSION) >= (1, 13):
     tf = _tf.compat.v1
+    # Before disable_v2_behavior(), which logs its own deprecation notices.
+    tf.logging.set_verbosity(tf.logging.ERROR)
     tf.disable_v2_behavior()
 else:
     tf = _tf
