@@ -39,11 +39,13 @@ flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's c
 flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
 flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
 flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
-flags.DEFINE_boolean("verbose", False, "show the traceback of errors")
+flags.DEFINE_boolean("verbose", False, "show the traceback of errors; train: a line per checkpoint")
+flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
+                                     "errors")
 
 COMMANDS = {
     "train": ("train a model (built-in course data unless the config names a CSV)",
-              ("config",) + tuple(key.name for key in config_lib.SCHEMA) + ("verbose",)),
+              ("config",) + tuple(key.name for key in config_lib.SCHEMA) + ("quiet", "verbose")),
     "restore": ("rebuild a trained model, restore its checkpoint, print what it learned",
                 ("ckpt", "predict", "verbose")),
     "evaluate": ("print a trained model's loss and metrics on a labelled CSV file",
@@ -177,7 +179,7 @@ def run(command, given):
         from tfcourse import trainer
         overrides = dict((name, value) for name, value in given.items()
                          if name in config_lib.ROOT_KEYS)
-        trainer.train(config_lib.resolve(given.get("config"), overrides))
+        _train(trainer, config_lib.resolve(given.get("config"), overrides), given)
     elif command == "restore":
         from tfcourse import restore
         restore.restore(given["ckpt"], given.get("predict"))
@@ -198,6 +200,18 @@ def run(command, given):
         from tfcourse import export
         export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
     return 0
+
+
+def _train(trainer, config, given):
+    """Trains with a live progress line on a terminal, plain log lines otherwise."""
+    from tfcourse import progress
+    if given.get("quiet"):
+        result = trainer.train(config, out=lambda line: None)
+        print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(
+            result.global_step, result.loss, result.checkpoint))
+        return
+    live = progress.ProgressLine() if sys.stdout.isatty() else None
+    trainer.train(config, progress=live, verbose=given.get("verbose", False))
 
 
 def _verbose(argv):

@@ -12,10 +12,15 @@ import warnings
 
 import numpy as np
 
-with warnings.catch_warnings():
-    # scipy's compiled modules were built against a newer numpy header; harmless.
-    warnings.filterwarnings("ignore", message="numpy.ufunc size changed")
-    from sklearn import metrics as sk_metrics
+
+def _sk_metrics():
+    """``sklearn.metrics``, imported when first needed: it takes a third of a second, which
+    a run without a validation split does not pay."""
+    with warnings.catch_warnings():
+        # scipy's compiled modules were built against a newer numpy header; harmless.
+        warnings.filterwarnings("ignore", message="numpy.ufunc size changed")
+        from sklearn import metrics
+    return metrics
 
 
 def regression(y_true, y_pred):
@@ -29,6 +34,7 @@ def regression(y_true, y_pred):
         OrderedDict of float: mse, rmse, mae, r2 (NaN for r2 when the
         targets are constant).
     """
+    sk_metrics = _sk_metrics()
     y_true = np.ravel(y_true).astype(np.float64)
     y_pred = np.ravel(y_pred).astype(np.float64)
     mse = sk_metrics.mean_squared_error(y_true, y_pred)
@@ -49,6 +55,7 @@ def classification(y_true, probabilities, threshold=0.5):
     Returns:
         OrderedDict of float: log_loss, accuracy, precision, recall, f1, roc_auc.
     """
+    sk_metrics = _sk_metrics()
     y_true = np.ravel(y_true).astype(np.int64)
     probabilities = np.ravel(probabilities).astype(np.float64)
     y_pred = (probabilities > threshold).astype(np.int64)

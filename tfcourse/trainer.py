@@ -107,6 +107,14 @@ def _warn(line):
     sys.stderr.write("warning: " + line + "\n")
 
 
+def _clearing(progress, write):
+    """``write``, clearing the live progress line first."""
+    def clear_then_write(line):
+        progress.clear()
+        write(line)
+    return clear_then_write
+
+
 def _warn_changes(saved, config, warn):
     """Warns when a resumed run trains with other settings than the checkpoint was trained with."""
     changes = ["{} {} -> {}".format(name, getattr(saved, name), getattr(config, name))
@@ -128,13 +136,15 @@ def _check_separable(session, tg, config, warn):
              "converge".format(float(np.linalg.norm(weights)), config.max_step))
 
 
-def train(config, out=_print, warn=_warn):
+def train(config, out=_print, warn=_warn, progress=None, verbose=False):
     """Trains the model ``config`` describes; see the module docstring.
 
     Args:
         config: a ``tfcourse.config.Config``.
         out: callable taking one line of progress text.
         warn: callable taking one line of warning text.
+        progress: a ``tfcourse.progress.ProgressLine`` to keep up to date, or None.
+        verbose: also print a line for every checkpoint saved.
 
     Returns:
         a ``TrainResult``.
@@ -145,6 +155,8 @@ def train(config, out=_print, warn=_warn):
             damaged model, or training diverged (nothing non-finite is saved).
         Interrupted: SIGINT or SIGTERM; a checkpoint of the step reached was saved.
     """
+    if progress is not None:
+        out, warn = _clearing(progress, out), _clearing(progress, warn)
     split, spec, state, source = _prepare(config)
     tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
                          config.seed, config.freeze, config.max_to_keep, spec.standardize,
@@ -165,6 +177,7 @@ def train(config, out=_print, warn=_warn):
         run = TrainingRun(config, tg, session, spec, split.validation, out)
         run.checkpoint = state.checkpoint
         run.minibatch = source is not None
+        run.progress, run.verbose = progress, verbose
         with run.stop_on_signals():
             try:
                 if not state.checkpoint:
@@ -180,6 +193,8 @@ def train(config, out=_print, warn=_warn):
                 step = run.loop(step)
             finally:
                 run.close()
+                if progress is not None:
+                    progress.clear()
         out("saved {}".format(run.checkpoint))
         if not isinstance(split.train, stream.Streamed):
             _check_separable(session, tg, config, warn)

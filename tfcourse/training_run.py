@@ -99,6 +99,8 @@ class TrainingRun(object):
         self.start_step = 0
         self.minibatch = False
         self.saved_meta = False
+        self.progress = None
+        self.verbose = False
 
     def open_writers(self):
         self.run_dir = new_run_dir(self.config.summary_dir)
@@ -122,6 +124,8 @@ class TrainingRun(object):
             self.stage = None
             self.checkpoint = tf.train.latest_checkpoint(self.config.model_dir)
             self.tg.saver.recover_last_checkpoints([self.checkpoint])
+        if self.verbose:
+            self.out("saved {}".format(self.checkpoint))
 
     def log(self, step, loss, weights, bias):
         then, then_step = self.clock
@@ -158,6 +162,8 @@ class TrainingRun(object):
         loop = values["loop"]
         if not loop.finite:
             raise self.diverged(step + loop.steps_done, loop.loss)
+        if self.progress is not None and steps:
+            self.progress.update(end, config.max_step, loop.loss)
         if "summary" in values:
             self.writers["train"].add_summary(values["summary"], global_step=end)
         if "log" in values:
