@@ -14,7 +14,7 @@ with prefetching. The order of batches is a function of the seed alone, so a
 resumed run skips the batches it has already trained on and continues exactly.
 
 Which rows are held out for validation depends on the row's index and the seed
-only (a multiplicative hash), so both passes agree without remembering rows.
+only (an integer hash), so both passes agree without remembering rows.
 """
 
 import collections
@@ -58,9 +58,22 @@ def is_validation(indices, fraction, seed):
     """Whether rows at ``indices`` (int array, 0-based data rows) are held out for validation."""
     if not fraction:
         return np.zeros(len(indices), bool)
-    mixed = (np.asarray(indices, np.uint64) * np.uint64(2654435761) +
-             np.uint64(seed) * np.uint64(40503)) % np.uint64(2 ** 32)
+    # The seed goes through murmur3's 32-bit finaliser before and after it meets the index:
+    # added as seed * constant, seeds 42 and 43 held out the same rows but for 3 in 100000.
+    mixed = _mix32(np.asarray(indices, np.uint64) * np.uint64(2654435761) +
+                   _mix32(np.full(1, seed, np.uint64)))
     return mixed.astype(np.float64) / 2 ** 32 < fraction
+
+
+def _mix32(values):
+    """murmur3's ``fmix32`` on the low 32 bits of uint64 ``values`` (a bijection of 32-bit ints)."""
+    mask = np.uint64(0xFFFFFFFF)
+    values = values & mask
+    values = values ^ (values >> np.uint64(16))
+    values = (values * np.uint64(0x85EBCA6B)) & mask
+    values = values ^ (values >> np.uint64(13))
+    values = (values * np.uint64(0xC2B2AE35)) & mask
+    return values ^ (values >> np.uint64(16))
 
 
 def _chunks(path, columns, chunk_rows):
@@ -69,13 +82,21 @@ def _chunks(path, columns, chunk_rows):
     pandas is imported here, when a file is streamed: it costs a third of a second at start-up.
     """
     import pandas as pd
+    reader = None
     try:
         reader = pd.read_csv(path, usecols=list(columns), dtype=np.float32, engine="c",
                              chunksize=chunk_rows, skip_blank_lines=True, encoding="utf-8-sig")
-        for frame in reader:
+        while True:
+            with np.errstate(over="ignore"):  # numpy >= 1.24 warns when 1e39 becomes float32 inf
+                frame = next(reader, None)  # (the inf is found and reported by the checks)
+            if frame is None:
+                return
             yield frame[list(columns)].values
     except (ValueError, pd.errors.ParserError) as err:
         raise _BadChunk(err)
+    finally:  # also when the caller stops early (a bad chunk, training ends): no open file left
+        if reader is not None:
+            reader.close()
 
 
 class _BadChunk(Exception):
