@@ -167,7 +167,8 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         if step >= config.max_step:
             out("{} is already at global step {} (max_step {}): nothing to train".format(
                 config.model_dir, step, config.max_step))
-            return _result(session, tg, step, None, state.checkpoint, None)
+            return _result(session, tg, step, None, state.checkpoint, None,
+                           isinstance(split.train, stream.Streamed))
         if state.checkpoint:
             out("resuming from {} at global step {}".format(state.checkpoint, step))
             tg.saver.recover_last_checkpoints(
@@ -198,10 +199,16 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         out("saved {}".format(run.checkpoint))
         if not isinstance(split.train, stream.Streamed):
             _check_separable(session, tg, config, warn)
-        return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics)
+        return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,
+                       isinstance(split.train, stream.Streamed), run.last_loss)
 
 
-def _result(session, tg, step, run_dir, checkpoint, eval_metrics):
+def _result(session, tg, step, run_dir, checkpoint, eval_metrics, streamed=False,
+            last_loss=float("nan")):
+    """The ``TrainResult``; the loss is on the training data, or when streaming (no data in
+    memory) the loss of the last minibatch (NaN if no step ran)."""
     loss, weights, bias = session.run([tg.model.loss, tg.model.weights, tg.model.bias])
+    if streamed:
+        loss = last_loss
     return TrainResult(global_step=step, loss=float(loss), weights=weights, bias=bias,
                        run_dir=run_dir, checkpoint=checkpoint, eval_metrics=eval_metrics)

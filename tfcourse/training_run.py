@@ -101,6 +101,7 @@ class TrainingRun(object):
         self.saved_meta = False
         self.progress = None
         self.verbose = False
+        self.last_loss = float("nan")
 
     def open_writers(self):
         self.run_dir = new_run_dir(self.config.summary_dir)
@@ -162,6 +163,8 @@ class TrainingRun(object):
         loop = values["loop"]
         if not loop.finite:
             raise self.diverged(step + loop.steps_done, loop.loss)
+        if steps:
+            self.last_loss = float(loop.loss)
         if self.progress is not None and steps:
             self.progress.update(end, config.max_step, loop.loss)
         if "summary" in values:
