@@ -44,8 +44,9 @@ def median_time(function, repeat):
     return statistics.median(times)
 
 
-def tfcourse_loop_us(workdir, steps):
-    """µs per step of ``tfcourse train`` on the course case, from its first to its last line."""
+def tfcourse_loop_us(workdir, steps, save_every=1000, summary_every=100):
+    """µs per step of ``tfcourse train`` on the course case, from its first to its last line
+    (its final checkpoint included)."""
     marks = {}
 
     def out(line):
@@ -54,7 +55,8 @@ def tfcourse_loop_us(workdir, steps):
         if line.startswith("saved "):
             marks["end"] = time.perf_counter()
     config = config_lib.resolve(None, {
-        "max_step": steps, "summary_every": 100, "save_every": 1000, "log_every": steps,
+        "max_step": steps, "summary_every": summary_every, "save_every": save_every,
+        "log_every": steps,
         "model_dir": tempfile.mkdtemp(dir=workdir), "summary_dir": tempfile.mkdtemp(dir=workdir)})
     trainer.train(config, out=out)
     return (marks["end"] - marks["start"]) / steps * 1e6
@@ -126,12 +128,15 @@ def numpy_us(steps):
 
 def bench_course(workdir, steps):
     results = {"tfcourse": tfcourse_loop_us(workdir, steps),
+               "tfcourse, no checkpoints": tfcourse_loop_us(workdir, steps, save_every=10 ** 9),
+               "tfcourse, summaries/1000": tfcourse_loop_us(workdir, steps, save_every=10 ** 9,
+                                                            summary_every=1000),
                "course style": course_style_us(workdir, min(steps, 5000)),
                "in-graph floor": floor_us(1000), "numpy reference": numpy_us(min(steps, 20000))}
     print("\n## 1. Course case, µs per step ({} steps; tfcourse: summaries every 100, checkpoint "
           "every 1000)".format(steps))
     for name, value in results.items():
-        print("  {:16s} {:8.1f} µs/step".format(name, value))
+        print("  {:24s} {:8.1f} µs/step".format(name, value))
     print("  tfcourse / in-graph floor   {:.2f}x   (target <= 1.5)".format(
         results["tfcourse"] / results["in-graph floor"]))
     print("  course style / tfcourse     {:.1f}x   (target >= 20)".format(
@@ -187,10 +192,11 @@ def run_measured(args, cwd):
     return time.perf_counter() - started, usage.ru_maxrss / 1024.0, lines
 
 
-PANDAS_READ = ("import sys, numpy, pandas\n"
-               "rows = 0\n"
+PANDAS_READ = ("import sys, time, numpy, pandas\n"
+               "started = time.perf_counter()\n"
                "for chunk in pandas.read_csv(sys.argv[1], chunksize=65536, dtype=numpy.float32):\n"
-               "    rows += len(chunk)\n")
+               "    pass\n"
+               "print(time.perf_counter() - started)\n")
 
 
 def bench_stream(workdir, megabytes, batch_size=4096):
@@ -207,7 +213,8 @@ def bench_stream(workdir, megabytes, batch_size=4096):
                          "data:\n  path: {}\n  label: label\n  stream: true\n  batch_size: {}\n"
                          "  validation_fraction: 0\n".format(steps, steps, steps, steps, size,
                                                             path, batch_size))
-        read_s, read_rss, _ = run_measured([sys.executable, "-c", PANDAS_READ, path], workdir)
+        _, read_rss, read_lines = run_measured([sys.executable, "-c", PANDAS_READ, path], workdir)
+        read_s = float(read_lines[-1][1])  # the reading alone, without starting Python
         total_s, train_rss, lines = run_measured([os.path.join(BIN, "tfcourse"), "train",
                                                   "--config", config], workdir)
         start = next(t for t, line in lines if line.startswith("training "))

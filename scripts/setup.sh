@@ -22,7 +22,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$("$VENV/bin/python" -c 'import sys; print(
 fi
 pip_install() {  # pip's notices about index locations that do not exist are noise
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
-        | { grep -v "^WARNING: Location '.*' is ignored" || true; }
+        | { grep -Ev "^WARNING: Location '.*' is ignored|^ *Url '.*' is ignored" || true; }
 }
 if [ "$LEG" = reference ]; then
     pip_install --upgrade "pip<22"  # the pip of Python 3.6 does not see TensorFlow 1.12's wheels

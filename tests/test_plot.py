@@ -222,12 +222,13 @@ def test_no_events_is_noted(tmp_path):
     shutil.rmtree(config.summary_dir)
     result, _ = make_plot(config.model_dir, tmp_path / "figure.png")
     assert result.curves == {} and result.run_dir is None
-    assert result.notes == ["no loss/loss events under {}".format(config.summary_dir)]
+    assert result.notes == ["no loss/loss events in the model's runs ({})".format(
+        trained.run_dir)]
     assert result.panel == "fit"
     check_png(result.output)
 
 
-def test_run_of_the_checkpoint_is_chosen_in_a_shared_summary_dir(tmp_path):
+def test_the_models_own_runs_in_a_shared_summary_dir_joined_across_resumes(tmp_path):
     summary = str(tmp_path / "summary")
     first, linear = train(tmp_path, "linear", max_step=200, summary_dir=summary)
     other, logistic = train(tmp_path, "logistic", model="logistic", max_step=100,
@@ -238,26 +239,11 @@ def test_run_of_the_checkpoint_is_chosen_in_a_shared_summary_dir(tmp_path):
     check_curves(result, other.run_dir, ["train", "eval"])
     resumed, _ = train(tmp_path, "linear", max_step=400, summary_dir=summary)
     result, _ = make_plot(linear.model_dir, tmp_path / "c.png")
-    check_curves(result, resumed.run_dir, ["train"])
-    assert result.curves["train"][0][-1] == 400
-
-
-def test_run_names_sort_by_number():
-    names = ["run-20240101-120000-10", "run-20240101-120000", "run-20240101-120000-9",
-             "run-20231231-235959", "run-x"]
-    assert sorted(names, key=plot._run_key) == [
-        "run-20231231-235959", "run-20240101-120000", "run-20240101-120000-9",
-        "run-20240101-120000-10", "run-x"]
-
-
-def test_latest_run_by_number_not_by_text(course, tmp_path):
-    source = os.path.join(course[0].run_dir, "train")
-    for name in ("run-20240101-120000-9", "run-20240101-120000-10", "run-20240101-120000-11"):
-        shutil.copytree(source, str(tmp_path / name / "train"))
-    shutil.rmtree(str(tmp_path / "run-20240101-120000-11" / "train"))  # newest: no events
-    (tmp_path / "run-20240101-120000-11" / "train").mkdir()
-    run_dir, curves = plot.learning_curves(str(tmp_path), global_step=1)  # no run ends there
-    assert run_dir == str(tmp_path / "run-20240101-120000-10") and list(curves) == ["train"]
+    assert result.run_dir == resumed.run_dir
+    before, after = (events_loss(os.path.join(run.run_dir, "train")) for run in (first, resumed))
+    steps = sorted(set(before[0]) | set(after[0]))
+    np.testing.assert_array_equal(result.curves["train"][0], steps)  # 0 ... 200 ... 400
+    assert result.curves["train"][1][-1] == after[1][-1]
 
 
 def test_truncated_events_file_keeps_what_was_read(course, tmp_path):

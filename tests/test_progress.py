@@ -1,6 +1,7 @@
 """Progress: the live line on a terminal, plain lines otherwise, quiet and verbose switches."""
 
 import io
+import os
 import re
 
 from tfcourse import progress
@@ -39,3 +40,11 @@ def test_verbose_prints_every_checkpoint_and_no_live_line_off_a_terminal(workdir
     saved = [line for line in outcome.out.splitlines() if line.startswith("saved ")]
     assert saved[:3] == ["saved ./tmp/model/model.ckpt-{}".format(step) for step in (10, 20, 30)]
     assert "\r" not in outcome.out  # captured output is not a terminal: plain lines only
+
+
+def test_quiet_and_verbose_together_are_refused(workdir, tfcourse):
+    outcome = tfcourse("train", "--quiet", "--verbose")
+    assert outcome.code == 2
+    assert outcome.err.endswith("tfcourse train: error: flags --quiet and --verbose exclude "
+                                "each other\n")
+    assert not os.path.exists("tmp")

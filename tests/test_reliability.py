@@ -207,3 +207,20 @@ def test_resume_with_other_settings_warns_and_leftovers_are_removed(tmp_path, ca
         "warning: resuming with settings other than the checkpoint's: seed 42 -> 7, "
         "learning_rate 0.01 -> 0.02\n")
     assert not leftover.exists()
+
+
+def test_new_model_dir_follows_the_umask_and_a_failed_run_removes_the_parents_it_made(tmp_path):
+    old = os.umask(0o022)
+    try:
+        trainer.train(make_config(tmp_path, max_step=1), out=quiet)
+    finally:
+        os.umask(old)
+    assert os.stat(str(tmp_path / "model")).st_mode & 0o777 == 0o755
+
+    def explode(line):
+        if line.startswith("step 0/"):
+            raise RuntimeError("stop here")
+    with pytest.raises(RuntimeError):
+        trainer.train(make_config(tmp_path, max_step=5, model_dir=str(tmp_path / "a" / "b" / "m")),
+                      out=explode)
+    assert not (tmp_path / "a").exists()

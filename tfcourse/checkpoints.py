@@ -62,17 +62,20 @@ def current_umask():
     return mask
 
 
-def write_metadata(directory, config, spec):
+def write_metadata(directory, config, spec, runs=()):
     """Writes ``config.yaml`` and ``model.json`` into ``directory`` atomically.
 
     ``model_dir`` and ``summary_dir`` are written as absolute paths, so the saved
-    config means the same from any directory.
+    config means the same from any directory. ``runs`` (absolute paths of the
+    TensorBoard run directories that trained the model, oldest first) go into
+    ``model.json`` for ``tfcourse plot``.
     """
     config = config._replace(model_dir=os.path.abspath(config.model_dir),
                              summary_dir=os.path.abspath(config.summary_dir))
     _write_atomic(os.path.join(directory, CONFIG_FILE),
                   yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
-    document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names))
+    document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names),
+                    runs=[os.path.abspath(run) for run in runs])
     _write_atomic(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
 
 
@@ -106,6 +109,17 @@ def read_metadata(directory):
         raise DataError("{}: inconsistent model directory: {} says model {!r}, {} says {!r}".format(
             directory, CONFIG_FILE, config.model, SPEC_FILE, spec.model))
     return config, spec
+
+
+def read_runs(directory):
+    """The TensorBoard run directories recorded in ``directory``'s ``model.json`` (oldest
+    first); empty when there are none or the file cannot be read."""
+    try:
+        with open(os.path.join(directory, SPEC_FILE)) as handle:
+            runs = json.load(handle).get("runs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [run for run in runs if isinstance(run, str)]
 
 
 def _check_spec(spec):
@@ -258,6 +272,11 @@ class Stage(object):
     def __init__(self, model_dir):
         self.model_dir = os.path.normpath(model_dir)
         parent = os.path.dirname(os.path.abspath(self.model_dir))
+        self.created = []  # parent directories this stage made, deepest last
+        probe = parent
+        while not os.path.exists(probe):
+            self.created.insert(0, probe)
+            probe = os.path.dirname(probe)
         os.makedirs(parent, exist_ok=True)
         prefix = "." + os.path.basename(self.model_dir) + ".staging-"
         for name in os.listdir(parent):
@@ -265,6 +284,7 @@ class Stage(object):
             if name.startswith(prefix) and pid.isdigit() and not _pid_alive(int(pid)):
                 shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
         self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
+        os.chmod(self.directory, 0o777 & ~current_umask())  # mkdtemp's 0700 is for temporaries
         self.published = False
 
     def publish(self):
@@ -275,5 +295,11 @@ class Stage(object):
         self.published = True
 
     def discard(self):
+        """Removes the stage and the parent directories it created, if never published."""
         if not self.published:
             shutil.rmtree(self.directory, ignore_errors=True)
+            for path in reversed(self.created):
+                try:
+                    os.rmdir(path)
+                except OSError:
+                    break

@@ -205,6 +205,8 @@ def run(command, given):
 def _train(trainer, config, given):
     """Trains with a live progress line on a terminal, plain log lines otherwise."""
     from tfcourse import progress
+    if given.get("quiet") and given.get("verbose"):
+        raise UsageError("flags --quiet and --verbose exclude each other")
     if given.get("quiet"):
         result = trainer.train(config, out=lambda line: None)
         print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(

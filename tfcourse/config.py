@@ -33,8 +33,8 @@ class Key(collections.namedtuple("Key", "name kind default help minimum choices 
             "path", "str_list".
         default: built-in default (None means "not set" where allowed).
         help: meaning and unit, shown in ``--help`` and the YAML docs.
-        minimum: smallest allowed value for numbers (exclusive if it is 0.0
-            for floats, inclusive for ints), or None.
+        minimum: smallest allowed value for numbers (exclusive for floats,
+            inclusive for ints), or None.
         choices: allowed values for strings, or None.
         maximum: largest allowed value for integers (inclusive).
     """

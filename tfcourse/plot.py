@@ -4,7 +4,7 @@ Data panel: with one feature, the data points and the fitted line (linear) or
 sigmoid P(y = 1 | x) (logistic); with more, predicted against actual values
 and the y = x diagonal (linear), or the ROC curve and the confusion matrix
 (logistic). Last panel: train and eval ``loss/loss`` read back from the events
-files of the model's most recent training run in ``summary_dir``.
+files of the model's training runs (listed in its ``model.json``).
 """
 
 import collections
@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 from matplotlib import figure as mpl_figure, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from tfcourse import data, restore, stream  # noqa: E402
+from tfcourse import checkpoints, data, restore, stream  # noqa: E402
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 
@@ -135,31 +135,29 @@ def read_loss(directory):
     return np.array([s for s, _ in found], np.int64), np.array([v for _, v in found])
 
 
-def _run_key(name):
-    """Sorts ``run-20240101-120000-10`` after ``run-20240101-120000-9``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in name.split("-"))
+def learning_curves(run_dirs):
+    """The loss curves of a model's training runs, joined in order (a resumed model's runs
+    continue each other; where two runs hold the same step, the later run's value is kept).
 
-
-def learning_curves(summary_dir, global_step):
-    """The loss curves of the most recent ``run-*`` directory in ``summary_dir`` that has any,
-    preferring the most recent whose train curve ends at ``global_step`` (the checkpoint's run).
+    Args:
+        run_dirs: the model's ``run-*`` directories, oldest first (``checkpoints.read_runs``).
 
     Returns:
-        ``(run_dir, curves)``, curves mapping "train" / "eval" to ``(steps, losses)``;
-        ``(None, {})`` when no run has events.
+        ``(run_dir, curves)``: the newest run with events, and "train" / "eval" mapped to
+        ``(steps, losses)``; ``(None, {})`` when no run has events.
     """
-    names = os.listdir(summary_dir) if os.path.isdir(summary_dir) else []
-    found = []
-    for name in sorted((n for n in names if n.startswith("run-")), key=_run_key, reverse=True):
-        parts = [(part, os.path.join(summary_dir, name, part)) for part in ("train", "eval")]
-        curves = dict((part, read_loss(path)) for part, path in parts if os.path.isdir(path))
-        curves = dict((part, curve) for part, curve in curves.items() if len(curve[0]))
-        if curves:
-            found.append((os.path.join(summary_dir, name), curves))
-    matching = [(run_dir, curves) for run_dir, curves in found
-                if "train" in curves and curves["train"][0][-1] == global_step]
-    return (matching or found or [(None, {})])[0]
+    joined, newest = {}, None
+    for run_dir in run_dirs:
+        for part in ("train", "eval"):
+            path = os.path.join(run_dir, part)
+            steps, losses = read_loss(path) if os.path.isdir(path) else ((), ())
+            if len(steps):
+                newest = run_dir
+                joined.setdefault(part, {}).update(zip(steps.tolist(), losses.tolist()))
+    curves = dict((part, (np.array(sorted(values), np.int64),
+                          np.array([values[step] for step in sorted(values)])))
+                  for part, values in joined.items())
+    return newest, curves
 
 
 def _note(ax, text):
@@ -213,9 +211,9 @@ def _draw_confusion(ax, values):
            title="confusion matrix ({})".format(values["set"]))
 
 
-def _draw_curves(ax, run_dir, curves, summary_dir):
+def _draw_curves(ax, run_dir, curves):
     if not curves:
-        return _note(ax, "no loss/loss events found under {}".format(summary_dir))
+        return _note(ax, "no loss/loss events found in the model's training runs")
     for part, style in (("train", "-"), ("eval", "o-")):
         if part in curves:
             ax.plot(curves[part][0], curves[part][1], style, markersize=3, label=part)
@@ -242,7 +240,7 @@ def _figure(loaded, panel, values, note, run_dir, curves):
         _draw_confusion(axes[1], values)
     else:
         _note(axes[0], note)
-    _draw_curves(axes[-1], run_dir, curves, loaded.config.summary_dir)
+    _draw_curves(axes[-1], run_dir, curves)
     features = (", ".join(spec.feature_names) if len(spec.feature_names) <= 3
                 else "{} features".format(len(spec.feature_names)))
     figure.suptitle("{} regression: {} -> {} (global step {})".format(
@@ -298,9 +296,11 @@ def plot(ckpt, output, overwrite=False, out=print):
         split, note = model_data(loaded)
         panel, values = _data_panel(loaded, split) if split is not None else (None, {})
     notes = [note] if note else []
-    run_dir, curves = learning_curves(loaded.config.summary_dir, loaded.global_step)
+    run_dirs = checkpoints.read_runs(os.path.dirname(loaded.checkpoint) or ".")
+    run_dir, curves = learning_curves(run_dirs)
     if not curves:
-        notes.append("no loss/loss events under {}".format(loaded.config.summary_dir))
+        notes.append("no loss/loss events in the model's runs ({})".format(
+            ", ".join(run_dirs) or "none recorded in model.json"))
     _save(_figure(loaded, panel, values, note, run_dir, curves), output)
     size = (int(FIGSIZE[0] * DPI), int(FIGSIZE[1] * DPI))
     out("wrote {} ({}x{} px) of {} (global_step {}){}".format(

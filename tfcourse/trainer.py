@@ -129,8 +129,10 @@ def _warn_changes(saved, config, warn):
 def _check_separable(session, tg, config, warn):
     """Warns when logistic regression classifies every training row right: the weights then grow
     without bound (the loss has no minimum), so more steps never converge."""
+    if config.model != "logistic":
+        return
     predictions, labels, weights = session.run([tg.model.predictions, tg.y, tg.model.weights])
-    if config.model == "logistic" and np.array_equal(predictions, labels):
+    if np.array_equal(predictions, labels):
         warn("the training data are linearly separable: the weights grow without bound "
              "(|W| = {:.3g} at step {}) and the loss only approaches 0; more steps will not "
              "converge".format(float(np.linalg.norm(weights)), config.max_step))
@@ -196,7 +198,8 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                 run.close()
                 if progress is not None:
                     progress.clear()
-        out("saved {}".format(run.checkpoint))
+        if not verbose:  # verbose printed every checkpoint already
+            out("saved {}".format(run.checkpoint))
         if not isinstance(split.train, stream.Streamed):
             _check_separable(session, tg, config, warn)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,

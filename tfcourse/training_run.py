@@ -115,7 +115,9 @@ class TrainingRun(object):
         the run's first save (and the .meta also with its last)."""
         directory = self.stage.directory if self.stage else self.config.model_dir
         if not self.saved_meta:  # config.yaml and model.json: once per run
-            checkpoints.write_metadata(directory, self.config, self.spec)
+            earlier = [] if self.stage else checkpoints.read_runs(self.config.model_dir)
+            checkpoints.write_metadata(directory, self.config, self.spec,
+                                       earlier + [self.run_dir])
         self.checkpoint = self.tg.saver.save(
             self.session, os.path.join(directory, checkpoints.CHECKPOINT_NAME), global_step=step,
             write_meta_graph=last or not self.saved_meta)
@@ -185,8 +187,9 @@ class TrainingRun(object):
         weights, bias = self.session.run([self.tg.model.weights, self.tg.model.bias])
         last = ("the latest checkpoint stays {}".format(self.checkpoint) if self.checkpoint
                 else "no checkpoint was written")
+        csv_unscaled = self.config.data.path is not None and not self.spec.standardize
         hint = ("lower learning_rate (now {:g})".format(self.config.learning_rate) +
-                ("" if self.spec.standardize else " or set data.standardize: true"))
+                (" or set data.standardize: true" if csv_unscaled else ""))
         return DataError("training diverged at step {}: loss {} (weights {}, bias {}); {}; "
                          "{}".format(step, loss, format_values(weights, style="{:.3g}"),
                                      format_values(bias, style="{:.3g}"), hint, last))
