@@ -42,6 +42,11 @@ CASES = [
     (["train", "--undefok=max-step", "--max-step=5"], USAGE, r"flag --undefok is not supported"),
     (["train", "--flagfile=a_file"], USAGE, r"flag --flagfile is not supported"),
     (["train", "--config="], USAGE, r"flag --config is empty"),
+    (["train", "--job_name=worker", "--task_index=5", "--ps_hosts=127.0.0.1:1",
+      "--worker_hosts=127.0.0.1:2"], USAGE, r"flag --task_index = 5: out of range; job worker has "
+                                            r"1 task\(s\), 0\.\.0"),
+    (["train", "--job_name=chief", "--ps_hosts=127.0.0.1:1", "--worker_hosts=127.0.0.1:2"], USAGE,
+     r"job_name"),
     (["train", "--config=huge_n_samples.yaml"], USAGE, r"huge_n_samples\.yaml:2:3: n_samples = "
                                                        r"100000000000000: expected an integer <= "
                                                        r"10000000"),

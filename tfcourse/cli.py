@@ -40,12 +40,22 @@ flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it
 flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
 flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
 flags.DEFINE_boolean("verbose", False, "show the traceback of errors; train: a line per checkpoint")
+flags.DEFINE_string("ps_hosts", None, "distributed: parameter servers, host:port,host:port")
+flags.DEFINE_string("worker_hosts", None, "distributed: workers, host:port,... (worker 0 is chief)")
+flags.DEFINE_string("job_name", None, "distributed: this task's job, ps or worker")
+flags.DEFINE_integer("task_index", None, "distributed: this task's index in its job")
+flags.DEFINE_boolean("sync", False, "distributed: synchronous replicas (SyncReplicasOptimizer)")
+flags.DEFINE_float("wait_secs", 30.0, "distributed: how long to wait for ps tasks and the chief "
+                                     "(seconds)")
 flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
                                      "errors")
 
+CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
+
 COMMANDS = {
     "train": ("train a model (built-in course data unless the config names a CSV)",
-              ("config",) + tuple(key.name for key in config_lib.SCHEMA) + ("quiet", "verbose")),
+              ("config",) + tuple(key.name for key in config_lib.SCHEMA) +
+              ("quiet", "verbose") + CLUSTER_FLAGS + ("sync", "wait_secs")),
     "restore": ("rebuild a trained model, restore its checkpoint, print what it learned",
                 ("ckpt", "predict", "verbose")),
     "evaluate": ("print a trained model's loss and metrics on a labelled CSV file",
@@ -179,7 +189,11 @@ def run(command, given):
         from tfcourse import trainer
         overrides = dict((name, value) for name, value in given.items()
                          if name in config_lib.ROOT_KEYS)
-        _train(trainer, config_lib.resolve(given.get("config"), overrides), given)
+        config = config_lib.resolve(given.get("config"), overrides)
+        if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
+            _train_distributed(config, given)
+        else:
+            _train(trainer, config, given)
     elif command == "restore":
         from tfcourse import restore
         restore.restore(given["ckpt"], given.get("predict"))
@@ -214,6 +228,16 @@ def _train(trainer, config, given):
         return
     live = progress.ProgressLine() if sys.stdout.isatty() else None
     trainer.train(config, progress=live, verbose=given.get("verbose", False))
+
+
+def _train_distributed(config, given):
+    """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
+    from tfcourse import cluster, distributed
+    spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)
+                                                                for name in CLUSTER_FLAGS])
+    prefix = "{} {}: ".format(spec.job_name, spec.task_index)
+    distributed.run(config, spec, lambda line: print(prefix + line, flush=True),
+                    given.get("sync", False), given.get("wait_secs", 30.0))
 
 
 def _verbose(argv):
