@@ -11,6 +11,8 @@ Sections (each can be skipped with --skip NAME):
   stream     rows/s training from a generated CSV streamed from disk against reading the same
              file with pandas alone, and the peak resident memory of each (1 GB and 10 MB files)
   startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
+  cluster    global steps/s of 1 ps + 2 workers (scripts/cluster.py) against one process on the
+             course data; on one 2-core machine this measures the overhead, not a speed-up
 The machine is shared and noisy: medians of repeated measurements, compared within this run only.
 """
 
@@ -45,21 +47,24 @@ def median_time(function, repeat):
 
 
 def tfcourse_loop_us(workdir, steps, save_every=1000, summary_every=100):
-    """µs per step of ``tfcourse train`` on the course case, from its first to its last line
-    (its final checkpoint included)."""
+    """µs per step of ``tfcourse train`` on the course case in its steady state: between its
+    progress lines at 1/2 and 3/4 of ``steps`` (log lines every quarter), so that the
+    one-off costs of the first runs (TensorFlow prepares each new combination of fetches
+    once) are left out, as they are for the other loops; start-up is section 4."""
     marks = {}
+    quarter = steps // 4
 
     def out(line):
-        if line.startswith("step 0/"):
+        if line.startswith("step {}/".format(2 * quarter)):
             marks["start"] = time.perf_counter()
-        if line.startswith("saved "):
+        if line.startswith("step {}/".format(3 * quarter)):
             marks["end"] = time.perf_counter()
     config = config_lib.resolve(None, {
         "max_step": steps, "summary_every": summary_every, "save_every": save_every,
-        "log_every": steps,
-        "model_dir": tempfile.mkdtemp(dir=workdir), "summary_dir": tempfile.mkdtemp(dir=workdir)})
+        "log_every": quarter, "model_dir": tempfile.mkdtemp(dir=workdir),
+        "summary_dir": tempfile.mkdtemp(dir=workdir)})
     trainer.train(config, out=out)
-    return (marks["end"] - marks["start"]) / steps * 1e6
+    return (marks["end"] - marks["start"]) / quarter * 1e6
 
 
 def course_style_us(workdir, steps):
@@ -246,6 +251,24 @@ def bench_startup(workdir):
                                             train_s / import_s))
 
 
+def bench_cluster(workdir, steps=3000):
+    """Global steps per second: a local cluster of 1 ps + 2 workers against one process."""
+    args = ["--max_step", str(steps), "--summary_every", "1000", "--save_every", str(steps),
+            "--log_every", str(steps)]
+    _, _, lines = run_measured([sys.executable, os.path.join(HERE, "cluster.py"), "--ps", "1",
+                                "--workers", "2", "--model_dir", "cluster-model",
+                                "--summary_dir", "cluster-summary"] + args[:2], workdir)
+    done = [line for _, line in lines if "done at global step" in line]
+    rates = [float(line.split("(")[1].split()[0]) for line in done]
+    single = tfcourse_loop_us(workdir, steps, save_every=steps, summary_every=1000)
+    print("\n## 5. Distributed: 1 ps + 2 workers on 127.0.0.1 against one process, course case")
+    print("  cluster {:.0f} global steps/s (workers: {})   one process {:.0f} steps/s   "
+          "one process / cluster {:.0f}x".format(sum(rates), ", ".join("{:.0f}".format(r)
+                                                                       for r in rates),
+                                                1e6 / single, 1e6 / single / sum(rates)))
+    print("  (one 2-core machine: this is the overhead of gRPC round trips, not a speed-up)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=100000, help="course-case steps")
@@ -253,7 +276,7 @@ def main():
     parser.add_argument("--cols", type=int, default=100, help="full-batch columns")
     parser.add_argument("--csv_mb", type=int, default=1024, help="size of the streamed CSV (MB)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("course", "fullbatch", "stream", "startup"))
+                        choices=("course", "fullbatch", "stream", "startup", "cluster"))
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
@@ -269,6 +292,8 @@ def main():
             bench_stream(workdir, args.csv_mb)
         if "startup" not in args.skip:
             bench_startup(workdir)
+        if "cluster" not in args.skip:
+            bench_cluster(workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
