@@ -180,6 +180,12 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
                       input_init=iterator.initializer if iterator else None)
 
 
+def build_for(config, spec, batch_source=None, n_rows=None):
+    """``build`` for a resolved config and a model spec (``tfcourse.checkpoints.ModelSpec``)."""
+    return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
+                 config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows)
+
+
 def _train_loop(loss_fn, optimizer, var_list, global_step, model):
     """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
 

@@ -154,9 +154,7 @@ def _graph_from_meta(meta_path):
 def _graph_from_tfcourse(config, spec):
     """Rebuilds a tfcourse model's graph from its saved config and spec."""
     from tfcourse import graph as graph_lib  # only needed without a .meta file
-    return graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
-                           config.seed, config.freeze, config.max_to_keep,
-                           spec.standardize).graph
+    return graph_lib.build_for(config, spec).graph
 
 
 def graph_names(graph):

@@ -41,8 +41,7 @@ def open_model(ckpt):
     """
     model_dir, prefix = checkpoints.find_checkpoint(ckpt)
     config, spec = checkpoints.read_metadata(model_dir)
-    tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
-                         config.seed, config.freeze, config.max_to_keep, spec.standardize)
+    tg = graph_lib.build_for(config, spec)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
         checkpoints.restore(tg.saver, session, prefix, tg.saved_variables)

@@ -160,9 +160,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
     if progress is not None:
         out, warn = _clearing(progress, out), _clearing(progress, warn)
     split, spec, state, source = _prepare(config)
-    tg = graph_lib.build(config.model, len(spec.feature_names), config.learning_rate,
-                         config.seed, config.freeze, config.max_to_keep, spec.standardize,
-                         source, n_rows=_rows(split.train))
+    tg = graph_lib.build_for(config, spec, source, n_rows=_rows(split.train))
     with tf.Session(graph=tg.graph,
                     config=graph_lib.session_config(config.log_device_placement)) as session:
         step = _initialize(session, tg, split, spec, state, source)
