@@ -20,7 +20,7 @@ import tempfile
 
 import yaml
 
-from tfcourse import config as config_lib
+from tfcourse import config as config_lib, files
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -47,19 +47,11 @@ def _write_atomic(path, text):
     try:
         with os.fdopen(handle, "w") as out:
             out.write(text)
-        os.chmod(tmp_path, 0o666 & ~current_umask())
-        os.replace(tmp_path, path)
+        files.publish_file(tmp_path, path)
     except BaseException:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)
         raise
-
-
-def current_umask():
-    """The process's umask (read by setting and restoring it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_metadata(directory, config, spec, runs=()):
@@ -250,16 +242,6 @@ def _first_line(err):
     return (getattr(err, "message", None) or str(err)).strip().splitlines()[0]
 
 
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Stage(object):
     """A new model directory assembled beside its final place.
 
@@ -279,12 +261,9 @@ class Stage(object):
             probe = os.path.dirname(probe)
         os.makedirs(parent, exist_ok=True)
         prefix = "." + os.path.basename(self.model_dir) + ".staging-"
-        for name in os.listdir(parent):
-            pid = name[len(prefix):].split("-")[0]
-            if name.startswith(prefix) and pid.isdigit() and not _pid_alive(int(pid)):
-                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        files.remove_stale_stages(parent, prefix)
         self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
-        os.chmod(self.directory, 0o777 & ~current_umask())  # mkdtemp's 0700 is for temporaries
+        os.chmod(self.directory, 0o777 & ~files.current_umask())  # mkdtemp's 0700 is for temporaries
         self.published = False
 
     def publish(self):

@@ -25,7 +25,7 @@ from tfcourse import checkpoints, config as config_lib, data, stream, training_r
 from tfcourse.cluster import (  # noqa: F401  (TaskSpec: part of this module's API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
 from tfcourse.errors import DataError, TfcourseError, UsageError
-from tfcourse.graph import BUILDERS
+from tfcourse.graph import BUILDERS, standardize_features
 from tfcourse.tf_compat import tf
 
 WorkerGraph = collections.namedtuple(
@@ -47,16 +47,6 @@ def shard_batches(train, replica, n_replicas, batch_size, seed):
             part = rows[start:start + size]
             yield train.x[part], train.y[part]
         epoch += 1
-
-
-def _standardize(x, n_features):
-    """Z-scores ``x`` with ``standardize/mean`` and ``standardize/std`` (as ``tfcourse.graph``)."""
-    with tf.variable_scope("standardize"):
-        mean = tf.get_variable("mean", [n_features], tf.float32, tf.zeros_initializer(),
-                               trainable=False)
-        std = tf.get_variable("std", [n_features], tf.float32, tf.ones_initializer(),
-                              trainable=False)
-        return tf.divide(x - mean, std, name="x"), mean, std
 
 
 def _add_summaries(model):
@@ -82,7 +72,8 @@ def build_graph(config, spec, n_features, standardize, sync=False):
         with tf.variable_scope("original_data"):
             x = tf.placeholder(tf.float32, [None, n_features], name="x")
             y = tf.placeholder(tf.float32, [None, 1], name="y")
-        features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
+        features, mean, std = (standardize_features(x, n_features) if standardize
+                               else (x, None, None))
         model = BUILDERS[config.model](features, y, n_features, config.seed)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in config.freeze]

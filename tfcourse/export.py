@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 
-from tfcourse import restore
+from tfcourse import files, restore
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 
@@ -80,30 +80,12 @@ def write_saved_model(loaded, directory):
     builder.save()
 
 
-def _remove_stale_stages(parent, prefix):
-    """Removes staging directories left by export processes that no longer run."""
-    for name in os.listdir(parent):
-        pid = name[len(prefix):].split("-")[0]
-        if name.startswith(prefix) and pid.isdigit() and not _pid_alive(int(pid)):
-            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
-
-
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _make_stage(export_dir):
     """Creates ``.<name>.export-<pid>-*`` beside ``export_dir``; returns its path."""
     parent = os.path.dirname(os.path.abspath(export_dir))
     os.makedirs(parent, exist_ok=True)
     prefix = "." + os.path.basename(export_dir) + ".export-"
-    _remove_stale_stages(parent, prefix)
+    files.remove_stale_stages(parent, prefix)
     return tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
 
 

@@ -72,7 +72,7 @@ def _add_summaries(snapshot, model):
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
 
 
-def _standardize(x, n_features):
+def standardize_features(x, n_features):
     """Z-scores ``x`` in the graph, so checkpoints and exports take raw features."""
     with tf.variable_scope("standardize"):
         mean = tf.get_variable("mean", [n_features], tf.float32, tf.zeros_initializer(),
@@ -143,7 +143,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             train_data = (_with_rows(x_data, n_rows, n_features), _with_rows(y_data, n_rows, 1))
 
         def forward(x, y):
-            features, mean, std = _standardize(x, n_features) if standardize else (x, None, None)
+            features, mean, std = (standardize_features(x, n_features) if standardize
+                                  else (x, None, None))
             return BUILDERS[model_name](features, y, n_features, seed), mean, std
 
         iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)

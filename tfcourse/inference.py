@@ -4,7 +4,7 @@ import csv
 import os
 import tempfile
 
-from tfcourse import checkpoints, data, metrics
+from tfcourse import data, files, metrics
 from tfcourse.errors import UsageError
 from tfcourse.restore import open_model, run_outputs
 
@@ -52,13 +52,8 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
             names an input column that would be overwritten.
         DataError: bad CSV, or its columns do not fit the model.
     """
-    if os.path.isdir(output_path):
-        raise UsageError("output {} is a directory, expected a file name".format(output_path))
-    if os.path.exists(output_path) and not overwrite:
-        raise UsageError("output {} exists; pass --overwrite to replace it".format(output_path))
+    files.check_output(output_path, overwrite)
     directory = os.path.dirname(os.path.abspath(output_path))
-    if not os.path.isdir(directory):
-        raise UsageError("output {}: directory {} does not exist".format(output_path, directory))
     with open_model(ckpt) as loaded:
         spec = loaded.spec
         table = data.read_table(input_path)
@@ -80,8 +75,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
                 if probabilities is not None:
                     extra.append("{:.9g}".format(probabilities[i, 0]))
                 writer.writerow(row + extra)
-        os.chmod(tmp_path, 0o666 & ~checkpoints.current_umask())
-        os.replace(tmp_path, output_path)
+        files.publish_file(tmp_path, output_path)
     except BaseException:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)

@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 from matplotlib import figure as mpl_figure, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from tfcourse import checkpoints, data, restore, stream  # noqa: E402
+from tfcourse import checkpoints, data, files, restore, stream  # noqa: E402
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 
@@ -53,13 +53,7 @@ def check_output(output, overwrite):
     does not exist yet (or ``overwrite``)."""
     if not output.lower().endswith(".png"):
         raise UsageError("output {}: the figure is PNG; give a name ending in .png".format(output))
-    if os.path.isdir(output):
-        raise UsageError("output {} is a directory, expected a file name".format(output))
-    if os.path.exists(output) and not overwrite:
-        raise UsageError("output {} exists; pass --overwrite to replace it".format(output))
-    directory = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(directory):
-        raise UsageError("output {}: directory {} does not exist".format(output, directory))
+    files.check_output(output, overwrite)
 
 
 def model_data(loaded):
@@ -256,10 +250,7 @@ def _save(figure, output):
     try:
         with os.fdopen(handle, "wb") as stream_:
             figure.savefig(stream_, format="png", dpi=DPI)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp's file is private (0600); a figure is not
-        os.replace(tmp_path, output)
+        files.publish_file(tmp_path, output)
     except BaseException:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)
