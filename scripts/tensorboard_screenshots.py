@@ -93,7 +93,8 @@ class TensorBoard(object):
             return json.loads(response.read().decode("utf-8"))
 
     def wait_for_data(self, runs, timeout):
-        """Waits until every run in ``runs`` has scalar or histogram tags (files load asynchronously).
+        """Waits until every run in ``runs`` has scalar tags, and its histogram tags when it is a
+        training run (``*/train``): TensorBoard loads event files asynchronously.
 
         Raises:
             ScreenshotError: tensorboard exited, or did not serve them within ``timeout`` seconds.
@@ -109,7 +110,8 @@ class TensorBoard(object):
             try:
                 scalars = self.json("/data/plugin/scalars/tags")
                 histograms = self.json("/data/plugin/histograms/tags")
-                missing = [run for run in runs if not scalars.get(run) and not histograms.get(run)]
+                missing = [run for run in runs if not scalars.get(run) or (
+                    run.endswith("train") and not histograms.get(run))]
                 if not missing:
                     return
             except (urllib.error.URLError, ConnectionError, socket.timeout, ValueError):

@@ -149,9 +149,12 @@ def test_scalars_show_the_train_and_eval_curves(screenshots):
 def test_histograms_show_filled_histograms(screenshots):
     _, out_dir, _ = screenshots
     chart = colours(read_png(str(out_dir / "histograms.png")), *CHART_AREA)
-    blues = {c: n for c, n in chart.items() if c[2] - c[0] > 80}
-    assert len(blues) > 50 and sum(blues.values()) > 3000, "no histogram fills"
-    assert near(chart, TRAIN_BLUE) > 500  # the train run's colour: its weights and bias
+    # Fills in the run's colour, whichever TensorBoard gave it (it depends on which runs the
+    # page knew when it loaded): many saturated shades, more than a run's label badge holds.
+    fills = {c: n for c, n in chart.items() if max(c[:3]) - min(c[:3]) > 80}
+    assert len(fills) > 50 and sum(fills.values()) > 3000, "no histogram fills"
+    # In one of the two run colours: TensorBoard colours runs in the order its page learnt them.
+    assert near(chart, TRAIN_BLUE) + near(chart, EVAL_ORANGE) > 500
 
 
 def test_missing_chromium_is_one_line_and_exit_1(tmp_path):
