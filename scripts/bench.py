@@ -31,7 +31,8 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from tfcourse import config as config_lib, data, graph as graph_lib, reference, trainer  # noqa: E402
+from tfcourse import config as config_lib, data, graph as graph_lib, reference  # noqa: E402
+from tfcourse.train import trainer
 from tfcourse.tf_compat import TF_VERSION, tf  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)

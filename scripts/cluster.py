@@ -4,7 +4,7 @@
     .venv/bin/python scripts/cluster.py --ps 1 --workers 2 --config configs/linear.yaml \\
         [--max_step N] [--model_dir D] [--summary_dir D] [--sync] [--wait_secs S]
 
-Each task is a process of its own (``python -m tfcourse.distributed`` with its
+Each task is a process of its own (``python -m tfcourse.train.distributed`` with its
 ``TF_CONFIG``; worker 0 is the chief), in a process group of its own, on free
 ports. The launcher waits for the workers, then stops the ps tasks, and prints
 every process's exit code. Every child is killed when the launcher exits, fails
@@ -85,7 +85,7 @@ def start(cluster, job, index, flags):
     """Starts one task in a process group of its own; returns its ``Popen``."""
     env = dict(os.environ, TF_CONFIG=json.dumps(
         {"cluster": cluster, "task": {"type": job, "index": index}}))
-    return subprocess.Popen([sys.executable, "-m", "tfcourse.distributed"] + flags, env=env,
+    return subprocess.Popen([sys.executable, "-m", "tfcourse.train.distributed"] + flags, env=env,
                             start_new_session=True, preexec_fn=_die_with_parent)
 
 

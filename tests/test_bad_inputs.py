@@ -128,7 +128,8 @@ def snapshot(root):
 @pytest.fixture(scope="module")
 def trained_model(tmp_path_factory):
     """A small trained course model, to restore."""
-    from tfcourse import config as config_lib, trainer
+    from tfcourse import config as config_lib
+    from tfcourse.train import trainer
     root = tmp_path_factory.mktemp("trained")
     trainer.train(config_lib.resolve(None, {"max_step": 5, "model_dir": str(root / "model"),
                                             "summary_dir": str(root / "summary")}),

@@ -23,7 +23,10 @@ import sys
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, inference, restore as restore_lib, trainer
+from tfcourse import config as config_lib
+from tfcourse.commands import predict
+from tfcourse.commands import restore as restore_lib
+from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -231,7 +234,7 @@ def test_course_model_from_here_restores_and_predicts_on_other_leg(course_here):
 
 def test_course_model_from_here_evaluates_the_same_on_other_leg(course_here, tmp_path):
     input_path = write_noisy_line(tmp_path / "noisy_line.csv")
-    here = inference.evaluate(str(course_here), str(input_path), out=lambda line: None)
+    here = predict.evaluate(str(course_here), str(input_path), out=lambda line: None)
     step, there = parse_evaluate(
         run_other(tmp_path, "evaluate", "--ckpt", course_here, "--input", input_path))
     assert step == COURSE_STEPS
@@ -285,10 +288,10 @@ def test_csv_model_evaluates_the_same_on_both_legs(csv_models):
     step, there_on_there = parse_evaluate(
         run_other(there.parent, "evaluate", "--ckpt", there, "--input", input_path))
     assert step == CSV_STEPS
-    there_on_here = inference.evaluate(str(there), input_path, out=lambda line: None)
+    there_on_here = predict.evaluate(str(there), input_path, out=lambda line: None)
     assert_same_metrics(there_on_here, there_on_there,
                         "{}: the {} leg's model evaluated here".format(name, OTHER_LEG))
-    here_on_here = inference.evaluate(str(here), input_path, out=lambda line: None)
+    here_on_here = predict.evaluate(str(here), input_path, out=lambda line: None)
     assert_same_metrics(here_on_here, there_on_there,
                         "{}: each leg's own model".format(name))
 
@@ -300,9 +303,9 @@ def test_csv_classifier_predicts_the_same_classes_on_both_legs(csv_models, tmp_p
     input_path = os.path.join(REPO, "data", name + ".csv")
     run_other(tmp_path, "predict", "--ckpt", there, "--input", input_path,
               "--output", "there_by_there.csv")
-    inference.predict(str(there), input_path, str(tmp_path / "there_by_here.csv"),
+    predict.predict(str(there), input_path, str(tmp_path / "there_by_here.csv"),
                       out=lambda line: None)
-    inference.predict(str(here), input_path, str(tmp_path / "here_by_here.csv"),
+    predict.predict(str(here), input_path, str(tmp_path / "here_by_here.csv"),
                       out=lambda line: None)
     expected = read_column(tmp_path / "there_by_there.csv", "prediction")
     assert len(expected) == 569 and set(expected) == {"0", "1"}

@@ -17,8 +17,10 @@ import time
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, data, restore, trainer
-from tfcourse.distributed import TaskSpec, cluster_from, shard_batches
+from tfcourse import config as config_lib, data
+from tfcourse.commands import restore
+from tfcourse.train import trainer
+from tfcourse.train.distributed import TaskSpec, cluster_from, shard_batches
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 
@@ -95,14 +97,14 @@ class Task(object):
 
 @pytest.fixture
 def tasks():
-    """``start(job, index, cluster, *flags)`` runs ``python -m tfcourse.distributed`` with
+    """``start(job, index, cluster, *flags)`` runs ``python -m tfcourse.train.distributed`` with
     TF_CONFIG; every process started is killed at the end of the test."""
     started = []
 
     def start(job, index, cluster, *flags):
         env = dict(os.environ, TF_CONFIG=json.dumps(
             {"cluster": cluster, "task": {"type": job, "index": index}}))
-        task = Task([sys.executable, "-m", "tfcourse.distributed"] + list(flags), env=env)
+        task = Task([sys.executable, "-m", "tfcourse.train.distributed"] + list(flags), env=env)
         started.append(task)
         return task
     try:
@@ -258,7 +260,7 @@ def test_bad_clusters_exit_with_one_line_in_bounded_time(tmp_path):
                 env["TF_CONFIG"] = (tf_config if isinstance(tf_config, str)
                                     else json.dumps(tf_config))
             model_dir = str(tmp_path / case.replace(" ", "_"))
-            running[case] = Task([sys.executable, "-m", "tfcourse.distributed",
+            running[case] = Task([sys.executable, "-m", "tfcourse.train.distributed",
                                   "--model_dir=" + model_dir,
                                   "--summary_dir=" + str(tmp_path / "s")] + flags, env=env)
         for case, task in sorted(running.items()):

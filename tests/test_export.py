@@ -1,4 +1,4 @@
-"""tfcourse.export: real SavedModels, checked with TensorFlow's saved_model_cli and loader."""
+"""tfcourse.commands.export: real SavedModels, checked with TensorFlow's saved_model_cli and loader."""
 
 import csv
 import os
@@ -9,7 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, export, restore, trainer
+from tfcourse import config as config_lib
+from tfcourse.commands import export
+from tfcourse.commands import restore
+from tfcourse.train import trainer
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 

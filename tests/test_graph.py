@@ -5,7 +5,8 @@ import os
 
 import numpy as np
 
-from tfcourse import config as config_lib, data, graph as graph_lib, trainer
+from tfcourse import config as config_lib, data, graph as graph_lib
+from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
 

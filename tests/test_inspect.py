@@ -1,4 +1,4 @@
-"""tfcourse.inspect_ckpt on real checkpoints: tfcourse's own and foreign ones."""
+"""tfcourse.commands.inspect on real checkpoints: tfcourse's own and foreign ones."""
 
 import os
 import re
@@ -7,7 +7,9 @@ import shutil
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, graph as graph_lib, inspect_ckpt, trainer
+from tfcourse import config as config_lib, graph as graph_lib
+from tfcourse.commands import inspect as inspect_ckpt
+from tfcourse.train import trainer
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 

@@ -1,4 +1,4 @@
-"""tfcourse.plot: the PNG of a trained model, checked against the model, its data and its events.
+"""tfcourse.commands.plot: the PNG of a trained model, checked against the model, its data and its events.
 
 Every model is trained for real (module-scoped fixtures, one training each);
 what the figure shows is compared with values computed independently here:
@@ -19,7 +19,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.image as mpimg  # noqa: E402
 
-from tfcourse import config as config_lib, data, plot, restore, trainer  # noqa: E402
+from tfcourse import config as config_lib, data  # noqa: E402
+from tfcourse.commands import plot
+from tfcourse.commands import restore
+from tfcourse.train import trainer
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 

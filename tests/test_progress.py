@@ -4,25 +4,25 @@ import io
 import os
 import re
 
-from tfcourse import progress
+from tfcourse.train import console
 
 
 def test_render_shows_step_bar_loss_rate_and_time_left():
-    line = progress.render(2500, 10000, 0.0123, 500.0)
+    line = console.render(2500, 10000, 0.0123, 500.0)
     assert line == ("step 2500/10000 [#####...............]  25%  loss 0.0123  500 steps/s  "
                     "0:15 left")
-    assert progress.format_seconds(3725) == "1:02:05"
+    assert console.format_seconds(3725) == "1:02:05"
 
 
 def test_progress_line_redraws_in_place_at_most_ten_times_a_second_and_clears():
     stream, now = io.StringIO(), [100.0]
-    line = progress.ProgressLine(stream, per_second=10, clock=lambda: now[0])
+    line = console.ProgressLine(stream, per_second=10, clock=lambda: now[0])
     line.update(0, 1000, 1.0)            # the first call only starts the clock
     now[0] += 1.0
     line.update(100, 1000, 0.5)          # drawn: 100 steps in 1 s
     now[0] += 0.05
     line.update(105, 1000, 0.4)          # within 0.1 s: not drawn
-    assert stream.getvalue() == "\r" + progress.render(100, 1000, 0.5, 100.0) + "\x1b[K"
+    assert stream.getvalue() == "\r" + console.render(100, 1000, 0.5, 100.0) + "\x1b[K"
     line.clear()
     assert stream.getvalue().endswith("\r\x1b[K")
 

@@ -8,7 +8,10 @@ import os
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, data, inference, metrics, restore, trainer
+from tfcourse import config as config_lib, data, metrics
+from tfcourse.commands import predict
+from tfcourse.commands import restore
+from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -81,7 +84,7 @@ def test_eval_run_beside_train_run(breast_cancer):
 
 def test_evaluate_matches_numpy_on_the_file(diabetes, tmp_path):
     config, _ = diabetes
-    values = inference.evaluate(config.model_dir, os.path.join(REPO, "data", "diabetes.csv"),
+    values = predict.evaluate(config.model_dir, os.path.join(REPO, "data", "diabetes.csv"),
                                 out=lambda line: None)
     table = data.read_table(os.path.join(REPO, "data", "diabetes.csv"))
     full = data.to_dataset(table, table.header[:-1], "progression", "linear")
@@ -101,7 +104,7 @@ def test_predict_writes_input_rows_with_predictions(breast_cancer, tmp_path):
     with open(str(unlabelled), "w", newline="") as handle:
         csv.writer(handle).writerows([row[:-1] for row in rows[:11]])  # no label column
     output = tmp_path / "out.csv"
-    assert inference.predict(config.model_dir, str(unlabelled), str(output),
+    assert predict.predict(config.model_dir, str(unlabelled), str(output),
                              out=lambda line: None) == 10
     written = list(csv.reader(open(str(output), newline="")))
     assert written[0] == rows[0][:-1] + ["prediction", "probability"]

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from conftest import TFCOURSE, tree
-from tfcourse import config as config_lib, trainer
+from tfcourse import config as config_lib
+from tfcourse.train import trainer
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 

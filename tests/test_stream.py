@@ -9,7 +9,9 @@ import itertools
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, data, stream, trainer
+from tfcourse import config as config_lib, data
+from tfcourse.data import stream
+from tfcourse.train import trainer
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 

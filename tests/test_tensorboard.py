@@ -29,7 +29,8 @@ import urllib.request
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, trainer
+from tfcourse import config as config_lib
+from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -6,7 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, data, trainer, training_run
+from tfcourse import config as config_lib, data
+from tfcourse.train import trainer
+from tfcourse.train import loop
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -147,8 +149,8 @@ def test_failed_run_leaves_no_model_dir(tmp_path):
 
 
 def test_two_runs_never_share_a_run_dir(tmp_path):
-    first = training_run.new_run_dir(str(tmp_path))
-    second = training_run.new_run_dir(str(tmp_path))
+    first = loop.new_run_dir(str(tmp_path))
+    second = loop.new_run_dir(str(tmp_path))
     assert first != second
     assert os.path.dirname(first) == os.path.dirname(second) == str(tmp_path)
     assert os.listdir(first) == os.listdir(second) == []

@@ -186,7 +186,7 @@ def run(command, given):
     if missing:
         raise UsageError("{} needs {}".format(command, ", ".join("--" + name for name in missing)))
     if command == "train":
-        from tfcourse import trainer
+        from tfcourse.train import trainer
         overrides = dict((name, value) for name, value in given.items()
                          if name in config_lib.ROOT_KEYS)
         config = config_lib.resolve(given.get("config"), overrides)
@@ -195,30 +195,30 @@ def run(command, given):
         else:
             _train(trainer, config, given)
     elif command == "restore":
-        from tfcourse import restore
+        from tfcourse.commands import restore
         restore.restore(given["ckpt"], given.get("predict"))
     elif command == "evaluate":
-        from tfcourse import inference
-        inference.evaluate(given["ckpt"], given["input"])
+        from tfcourse.commands import predict
+        predict.evaluate(given["ckpt"], given["input"])
     elif command == "predict":
-        from tfcourse import inference
-        inference.predict(given["ckpt"], given["input"], given["output"],
+        from tfcourse.commands import predict
+        predict.predict(given["ckpt"], given["input"], given["output"],
                           given.get("overwrite", False))
     elif command == "plot":
-        from tfcourse import plot
+        from tfcourse.commands import plot
         plot.plot(given["ckpt"], given["output"], given.get("overwrite", False))
     elif command == "inspect":
-        from tfcourse import inspect_ckpt
+        from tfcourse.commands import inspect as inspect_ckpt
         inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))
     elif command == "export":
-        from tfcourse import export
+        from tfcourse.commands import export
         export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
     return 0
 
 
 def _train(trainer, config, given):
     """Trains with a live progress line on a terminal, plain log lines otherwise."""
-    from tfcourse import progress
+    from tfcourse.train import console
     if given.get("quiet") and given.get("verbose"):
         raise UsageError("flags --quiet and --verbose exclude each other")
     if given.get("quiet"):
@@ -226,13 +226,14 @@ def _train(trainer, config, given):
         print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(
             result.global_step, result.loss, result.checkpoint))
         return
-    live = progress.ProgressLine() if sys.stdout.isatty() else None
+    live = console.ProgressLine() if sys.stdout.isatty() else None
     trainer.train(config, progress=live, verbose=given.get("verbose", False))
 
 
 def _train_distributed(config, given):
     """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
-    from tfcourse import cluster, distributed
+    from tfcourse.train import cluster
+    from tfcourse.train import distributed
     spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)
                                                                 for name in CLUSTER_FLAGS])
     prefix = "{} {}: ".format(spec.job_name, spec.task_index)

@@ -182,7 +182,7 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
 
 
 def build_for(config, spec, batch_source=None, n_rows=None):
-    """``build`` for a resolved config and a model spec (``tfcourse.checkpoints.ModelSpec``)."""
+    """``build`` for a resolved config and a model spec (``tfcourse.model_dir.ModelSpec``)."""
     return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows)
 

@@ -9,7 +9,7 @@ initialises or restores the variables and alone writes checkpoints, summaries,
 
     TF_CONFIG='{"cluster": {"ps": ["h:2222"], "worker": ["h:2223", "h:2224"]},
                 "task": {"type": "worker", "index": 0}}' \\
-        python -m tfcourse.distributed --config configs/linear.yaml
+        python -m tfcourse.train.distributed --config configs/linear.yaml
 """
 
 import argparse
@@ -21,8 +21,11 @@ import time
 
 import numpy as np
 
-from tfcourse import checkpoints, config as config_lib, data, stream, training_run
-from tfcourse.cluster import (  # noqa: F401  (TaskSpec: part of this module's API)
+from tfcourse import config as config_lib, data
+from tfcourse import model_dir as model_dir_lib
+from tfcourse.data import stream
+from tfcourse.train import loop
+from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec: part of this module's API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
 from tfcourse.errors import DataError, TfcourseError, UsageError
 from tfcourse.graph import BUILDERS, standardize_features
@@ -165,10 +168,10 @@ def _check_model_dir(model_dir, spec):
         raise UsageError("model_dir {} is a file, expected a directory".format(model_dir))
     if not os.path.isdir(model_dir) or not os.listdir(model_dir):
         return
-    if not os.path.exists(os.path.join(model_dir, checkpoints.SPEC_FILE)):
+    if not os.path.exists(os.path.join(model_dir, model_dir_lib.SPEC_FILE)):
         raise UsageError("model_dir {} is not empty and holds no tfcourse model; "
                          "choose another --model_dir".format(model_dir))
-    checkpoints.check_compatible(checkpoints.read_metadata(model_dir)[1], spec, model_dir)
+    model_dir_lib.check_compatible(model_dir_lib.read_metadata(model_dir)[1], spec, model_dir)
 
 
 def _load(config):
@@ -176,7 +179,7 @@ def _load(config):
         raise UsageError("data.stream: streamed CSV files are not supported by distributed "
                          "training; set data.stream: false")
     split = data.load(config.data, config.model, config.seed)
-    spec = checkpoints.ModelSpec(config.model, split.train.feature_names, split.train.label,
+    spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
                                  data.standardize_enabled(config.data))
     return split.train, spec
 
@@ -214,7 +217,7 @@ def _session(config, spec, master, wg, hooks, statistics, wait_secs):
             {wg.mean.initial_value: statistics[0], wg.std.initial_value: statistics[1]})
     if not chief:
         _wait_for_chief(master, wg, session_config_, wait_secs)
-    summary_dir = (os.path.join(training_run.new_run_dir(config.summary_dir), "train")
+    summary_dir = (os.path.join(loop.new_run_dir(config.summary_dir), "train")
                    if chief else None)
     return tf.train.MonitoredTrainingSession(
         master=master, is_chief=chief, checkpoint_dir=config.model_dir if chief else None,
@@ -280,8 +283,8 @@ def run(config, spec, out=print, sync=False, wait_secs=30.0):
     wg = build_graph(config, spec, len(train.feature_names), model_spec.standardize, sync)
     if spec.is_chief:
         os.makedirs(config.model_dir, exist_ok=True)
-        checkpoints.remove_partial_files(config.model_dir)
-        checkpoints.write_metadata(config.model_dir, config, model_spec)
+        model_dir_lib.remove_partial_files(config.model_dir)
+        model_dir_lib.write_metadata(config.model_dir, config, model_spec)
     watchdog = _Watchdog(2 * wait_secs + 5, "{} {}".format(spec.job_name, spec.task_index))
     watchdog.start()
     try:
@@ -308,7 +311,7 @@ def _train(config, spec, master, wg, train, sync, wait_secs, out, watchdog):
     step, weights, bias = progress.final
     out("done at global step {}: {} local steps in {:.2f} s ({:.0f} steps/s)  weights {}  "
         "bias {}".format(step, steps, seconds, steps / max(seconds, 1e-9),
-                         training_run.format_values(weights), training_run.format_values(bias)))
+                         loop.format_values(weights), loop.format_values(bias)))
     return int(step), steps, seconds
 
 
@@ -322,7 +325,7 @@ _OVERRIDES = ("max_step", "model_dir", "summary_dir", "learning_rate", "seed", "
 
 
 def _parse(argv):
-    parser = _Parser(prog="python -m tfcourse.distributed",
+    parser = _Parser(prog="python -m tfcourse.train.distributed",
                      description="one task of a distributed training job (TF_CONFIG or flags)")
     parser.add_argument("--config", help="YAML config file")
     for name in ("ps_hosts", "worker_hosts", "job_name", "task_index"):
@@ -337,7 +340,7 @@ def _parse(argv):
 
 
 def main(argv=None):
-    """``python -m tfcourse.distributed [--config C] [cluster flags] [--sync]``; returns the exit
+    """``python -m tfcourse.train.distributed [--config C] [cluster flags] [--sync]``; returns the exit
     code (0, 1 data or runtime error, 2 usage error, 130 interrupted); errors are one line."""
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from tfcourse import checkpoints
+from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 
@@ -55,7 +55,7 @@ def find_prefix(path):
             for a directory without a state file, the prefixes it holds.
     """
     try:
-        return checkpoints.find_checkpoint(path)[1]
+        return model_dir_lib.find_checkpoint(path)[1]
     except DataError:
         if not os.path.isdir(path) or os.path.exists(os.path.join(path, "checkpoint")):
             raise
@@ -116,11 +116,11 @@ def format_value(value):
 
 def _read_tfcourse_metadata(directory, out):
     """The saved (config, spec) if tfcourse files sit in ``directory``, else (None, None)."""
-    names = (checkpoints.CONFIG_FILE, checkpoints.SPEC_FILE)
+    names = (model_dir_lib.CONFIG_FILE, model_dir_lib.SPEC_FILE)
     if not any(os.path.exists(os.path.join(directory, name)) for name in names):
         return None, None
     try:
-        return checkpoints.read_metadata(directory)
+        return model_dir_lib.read_metadata(directory)
     except DataError as err:
         out("tfcourse metadata not readable: {}".format(err))
         return None, None
@@ -128,9 +128,9 @@ def _read_tfcourse_metadata(directory, out):
 
 def _show_metadata(config, spec, out):
     out("tfcourse model spec ({}): {} regression, features [{}], label {}, standardize {}".format(
-        checkpoints.SPEC_FILE, spec.model, ", ".join(spec.feature_names), spec.label,
+        model_dir_lib.SPEC_FILE, spec.model, ", ".join(spec.feature_names), spec.label,
         spec.standardize))
-    out("saved config ({}):".format(checkpoints.CONFIG_FILE))
+    out("saved config ({}):".format(model_dir_lib.CONFIG_FILE))
     for key, value in config.to_dict().items():
         if isinstance(value, dict):
             for sub_key, sub_value in value.items():
@@ -176,7 +176,7 @@ def _show_ops(prefix, config, spec, out):
         graph, source = _graph_from_meta(meta_path), meta_path
     elif spec is not None:
         graph = _graph_from_tfcourse(config, spec)
-        source = "rebuilt from {}".format(checkpoints.SPEC_FILE)
+        source = "rebuilt from {}".format(model_dir_lib.SPEC_FILE)
     else:
         out("graph: not available (no {} and no tfcourse model.json beside it)".format(meta_path))
         return None

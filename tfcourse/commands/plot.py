@@ -18,7 +18,10 @@ import numpy as np  # noqa: E402
 from matplotlib import figure as mpl_figure, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from tfcourse import checkpoints, data, files, restore, stream  # noqa: E402
+from tfcourse import data, files  # noqa: E402
+from tfcourse import model_dir as model_dir_lib
+from tfcourse.commands import restore
+from tfcourse.data import stream
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 
@@ -134,7 +137,7 @@ def learning_curves(run_dirs):
     continue each other; where two runs hold the same step, the later run's value is kept).
 
     Args:
-        run_dirs: the model's ``run-*`` directories, oldest first (``checkpoints.read_runs``).
+        run_dirs: the model's ``run-*`` directories, oldest first (``model_dir_lib.read_runs``).
 
     Returns:
         ``(run_dir, curves)``: the newest run with events, and "train" / "eval" mapped to
@@ -287,7 +290,7 @@ def plot(ckpt, output, overwrite=False, out=print):
         split, note = model_data(loaded)
         panel, values = _data_panel(loaded, split) if split is not None else (None, {})
     notes = [note] if note else []
-    run_dirs = checkpoints.read_runs(os.path.dirname(loaded.checkpoint) or ".")
+    run_dirs = model_dir_lib.read_runs(os.path.dirname(loaded.checkpoint) or ".")
     run_dir, curves = learning_curves(run_dirs)
     if not curves:
         notes.append("no loss/loss events in the model's runs ({})".format(

@@ -14,7 +14,8 @@ import os
 import shutil
 import tempfile
 
-from tfcourse import files, restore
+from tfcourse import files
+from tfcourse.commands import restore
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 

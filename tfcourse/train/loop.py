@@ -1,7 +1,7 @@
 """One training run: the loop over ``session.run`` calls and what happens at cadence boundaries.
 
 ``TrainingRun`` owns the summary writers, the checkpoints it saves and the
-signal handling of one ``tfcourse train`` invocation; ``tfcourse.trainer``
+signal handling of one ``tfcourse train`` invocation; ``tfcourse.train.trainer``
 prepares the data, graph and session it works on.
 """
 
@@ -14,7 +14,8 @@ import time
 
 import numpy as np
 
-from tfcourse import checkpoints, metrics
+from tfcourse import metrics
+from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
 
@@ -115,11 +116,11 @@ class TrainingRun(object):
         the run's first save (and the .meta also with its last)."""
         directory = self.stage.directory if self.stage else self.config.model_dir
         if not self.saved_meta:  # config.yaml and model.json: once per run
-            earlier = [] if self.stage else checkpoints.read_runs(self.config.model_dir)
-            checkpoints.write_metadata(directory, self.config, self.spec,
+            earlier = [] if self.stage else model_dir_lib.read_runs(self.config.model_dir)
+            model_dir_lib.write_metadata(directory, self.config, self.spec,
                                        earlier + [self.run_dir])
         self.checkpoint = self.tg.saver.save(
-            self.session, os.path.join(directory, checkpoints.CHECKPOINT_NAME), global_step=step,
+            self.session, os.path.join(directory, model_dir_lib.CHECKPOINT_NAME), global_step=step,
             write_meta_graph=last or not self.saved_meta)
         self.saved_meta = True
         if self.stage:

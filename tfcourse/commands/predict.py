@@ -6,7 +6,7 @@ import tempfile
 
 from tfcourse import data, files, metrics
 from tfcourse.errors import UsageError
-from tfcourse.restore import open_model, run_outputs
+from tfcourse.commands.restore import open_model, run_outputs
 
 
 def evaluate(ckpt, input_path, out=print):

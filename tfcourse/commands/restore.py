@@ -5,7 +5,9 @@ import contextlib
 
 import numpy as np
 
-from tfcourse import checkpoints, data, graph as graph_lib, metrics, stream
+from tfcourse import data, graph as graph_lib, metrics
+from tfcourse import model_dir as model_dir_lib
+from tfcourse.data import stream
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -39,12 +41,12 @@ def open_model(ckpt):
     Raises:
         DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
     """
-    model_dir, prefix = checkpoints.find_checkpoint(ckpt)
-    config, spec = checkpoints.read_metadata(model_dir)
+    model_dir, prefix = model_dir_lib.find_checkpoint(ckpt)
+    config, spec = model_dir_lib.read_metadata(model_dir)
     tg = graph_lib.build_for(config, spec)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
-        checkpoints.restore(tg.saver, session, prefix, tg.saved_variables)
+        model_dir_lib.restore(tg.saver, session, prefix, tg.saved_variables)
         yield LoadedModel(spec=spec, config=config, tg=tg, session=session, checkpoint=prefix,
                           global_step=int(session.run(tg.global_step)))
 

@@ -15,10 +15,12 @@ import sys
 
 import numpy as np
 
-from tfcourse import checkpoints, data, graph as graph_lib, stream
+from tfcourse import data, graph as graph_lib
+from tfcourse import model_dir as model_dir_lib
+from tfcourse.data import stream
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
-from tfcourse.training_run import TrainingRun
+from tfcourse.train.loop import TrainingRun
 
 TrainResult = collections.namedtuple(
     "TrainResult", "global_step loss weights bias run_dir checkpoint eval_metrics")
@@ -62,12 +64,12 @@ def _prepare(config):
     else:
         split = data.load(config.data, config.model, config.seed)
     source = stream.batch_source(split, config.data, config.model, config.seed)
-    spec = checkpoints.ModelSpec(model=config.model, feature_names=split.train.feature_names,
+    spec = model_dir_lib.ModelSpec(model=config.model, feature_names=split.train.feature_names,
                                  label=split.train.label,
                                  standardize=data.standardize_enabled(config.data))
-    state = checkpoints.inspect_model_dir(config.model_dir)
+    state = model_dir_lib.inspect_model_dir(config.model_dir)
     if state.spec is not None:
-        checkpoints.check_compatible(state.spec, spec, config.model_dir)
+        model_dir_lib.check_compatible(state.spec, spec, config.model_dir)
     return split, spec, state, source
 
 
@@ -87,7 +89,7 @@ def _initialize(session, tg, split, spec, state, source):
         graph_lib.set_standardization(session, tg, *statistics)
     step = 0
     if state.checkpoint:
-        checkpoints.restore(tg.saver, session, state.checkpoint, tg.saved_variables)
+        model_dir_lib.restore(tg.saver, session, state.checkpoint, tg.saved_variables)
         step = int(session.run(tg.global_step))
     if source is not None:
         source.skip = step  # the batches already trained on
@@ -145,7 +147,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         config: a ``tfcourse.config.Config``.
         out: callable taking one line of progress text.
         warn: callable taking one line of warning text.
-        progress: a ``tfcourse.progress.ProgressLine`` to keep up to date, or None.
+        progress: a ``tfcourse.train.console.ProgressLine`` to keep up to date, or None.
         verbose: also print a line for every checkpoint saved.
 
     Returns:
@@ -173,7 +175,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
             out("resuming from {} at global step {}".format(state.checkpoint, step))
             tg.saver.recover_last_checkpoints(
                 tf.train.get_checkpoint_state(config.model_dir).all_model_checkpoint_paths)
-            checkpoints.remove_partial_files(config.model_dir)
+            model_dir_lib.remove_partial_files(config.model_dir)
             _warn_changes(state.config, config, warn)
         run = TrainingRun(config, tg, session, spec, split.validation, out)
         run.checkpoint = state.checkpoint
@@ -182,7 +184,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         with run.stop_on_signals():
             try:
                 if not state.checkpoint:
-                    run.stage = checkpoints.Stage(config.model_dir)
+                    run.stage = model_dir_lib.Stage(config.model_dir)
                 run.open_writers()
                 out("training {} regression on {} ({} training rows, {} feature{}{}); "
                     "summaries in {}".format(

@@ -1,0 +1,1 @@
+"""Training: ``trainer.train(config)``, its loop, console output, distributed training."""
