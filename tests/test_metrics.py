@@ -171,12 +171,6 @@ def test_classification_accepts_float_column_labels():
         assert column[name] == pytest.approx(flat[name], rel=1e-6)
 
 
-def test_compute_dispatches_on_model():
-    assert metrics.compute("linear", Y_TRUE, Y_PRED) == metrics.regression(Y_TRUE, Y_PRED)
-    assert (metrics.compute("logistic", LABELS, PROBABILITIES)
-            == metrics.classification(LABELS, PROBABILITIES))
-
-
 def test_format_metrics():
     values = metrics.regression(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0]))
     assert metrics.format_metrics(values) == "mse 0.333333  rmse 0.57735  mae 0.333333  r2 0.5"

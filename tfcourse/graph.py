@@ -10,10 +10,8 @@ rows through the same ops.
 
 import collections
 
-from tfcourse.models import linear, logistic
+from tfcourse import models
 from tfcourse.tf_compat import tf
-
-BUILDERS = {"linear": linear.build, "logistic": logistic.build}
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op steps train_loop "
@@ -145,7 +143,7 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
         def forward(x, y):
             features, mean, std = (standardize_features(x, n_features) if standardize
                                   else (x, None, None))
-            return BUILDERS[model_name](features, y, n_features, seed), mean, std
+            return models.get(model_name).build(features, y, n_features, seed), mean, std
 
         iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)
                     if batch_source else None)

@@ -71,13 +71,6 @@ def classification(y_true, probabilities, threshold=0.5):
     ])
 
 
-def compute(model, y_true, outputs):
-    """Metrics for ``model`` ("linear": outputs are predictions; "logistic": probabilities)."""
-    if model == "linear":
-        return regression(y_true, outputs)
-    return classification(y_true, outputs)
-
-
 def format_metrics(values):
     """One line: ``mse 0.0123  rmse 0.111 ...``."""
     return "  ".join("{} {:.6g}".format(name, value) for name, value in values.items())

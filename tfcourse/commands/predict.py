@@ -4,7 +4,7 @@ import csv
 import os
 import tempfile
 
-from tfcourse import data, files, metrics
+from tfcourse import data, files, models
 from tfcourse.errors import UsageError
 from tfcourse.commands.restore import open_model, run_outputs
 
@@ -25,10 +25,10 @@ def evaluate(ckpt, input_path, out=print):
         spec, tg = loaded.spec, loaded.tg
         dataset = data.to_dataset(data.read_table(input_path), spec.feature_names, spec.label,
                                   spec.model)
-        loss = loaded.session.run(tg.model.loss, {tg.x: dataset.x, tg.y: dataset.y})
-        predictions, probabilities = run_outputs(loaded, dataset.x)
-    values = metrics.compute(spec.model, dataset.y,
-                             predictions if probabilities is None else probabilities)
+        model = models.get(spec.model)
+        loss, scores = loaded.session.run([tg.model.loss, model.score(tg.model)],
+                                          {tg.x: dataset.x, tg.y: dataset.y})
+    values = model.metrics(dataset.y, scores)
     values["loss"] = float(loss)
     out("evaluated {} (global_step {}) on {} ({} rows)".format(
         loaded.checkpoint, loaded.global_step, input_path, len(dataset.x)))

@@ -5,7 +5,7 @@ import contextlib
 
 import numpy as np
 
-from tfcourse import data, graph as graph_lib, metrics
+from tfcourse import data, graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import stream
 from tfcourse.errors import DataError, UsageError
@@ -110,9 +110,9 @@ def _report_data(loaded, out):
     out("loss on {} ({} training rows): {:.6g}".format(split.train.source, len(split.train.x),
                                                        loss))
     if split.validation is not None:
-        predictions, probabilities = run_outputs(loaded, split.validation.x)
-        values = metrics.compute(loaded.spec.model, split.validation.y,
-                                 predictions if probabilities is None else probabilities)
+        model = models.get(loaded.spec.model)
+        scores = loaded.session.run(model.score(tg.model), {tg.x: split.validation.x})
+        values = model.metrics(split.validation.y, scores)
         out("validation ({} rows): {}".format(len(split.validation.x),
                                               metrics.format_metrics(values)))
     return float(loss)

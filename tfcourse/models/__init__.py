@@ -1,20 +1,29 @@
-"""Pure graph builders: tensors in, predictions and loss out.
+"""One module per model; each owns everything that differs by model.
 
-They create variables and ops in the current default graph and never create a
-Session, Saver or FileWriter.
+A model module has:
+    NAME, SCOPE            its config name and the variable scope of its weights and bias
+    BUILTIN_DATA           the built-in data set it trains on without a CSV ("course" or "classes")
+    DEFAULT_N_SAMPLES      rows of that built-in data set
+    DEFAULT_VALIDATION     validation fraction of the built-in data (CSV data: 0.2)
+    build(x, y, n_features, seed) -> Model     pure graph code (tensors in, tensors out)
+    label_error(y) -> None or (row, message)   what is wrong with ``[n, 1]`` float32 labels
+    outputs(model) -> OrderedDict              named output tensors (SavedModel, predict, restore)
+    score(model)                               the output tensor metrics are computed from
+    metrics(y_true, scores) -> OrderedDict     validation / evaluate metrics (tfcourse.metrics)
+
+Other modules look a model up with ``get(name)`` and never branch on its name.
 """
 
-import collections
+from tfcourse.models import linear, logistic
+from tfcourse.models.base import Model  # noqa: F401  (part of this package's API)
 
-Model = collections.namedtuple("Model", "predictions loss weights bias logits probabilities")
-Model.__doc__ = """Tensors of a built model.
+MODELS = {module.NAME: module for module in (linear, logistic)}
 
-Attributes:
-    predictions: ``[batch, 1]`` float32; the regression output (linear) or
-        the 0./1. class (logistic, threshold 0.5).
-    loss: scalar float32, the mean loss over the batch.
-    weights: ``[n_features, 1]`` float32 variable.
-    bias: ``[1]`` float32 variable.
-    logits: ``[batch, 1]`` float32 (logistic), None for linear regression.
-    probabilities: ``[batch, 1]`` float32 sigmoid(logits) (logistic), else None.
-"""
+
+def get(name):
+    """The model module called ``name`` (a key of ``MODELS``; config validation checks it).
+
+    Raises:
+        KeyError: unknown name.
+    """
+    return MODELS[name]

@@ -1,7 +1,18 @@
-"""Linear regression graph, as in the course: y_hat = x·W + b, MSE loss."""
+"""Linear regression, as in the course: y_hat = x·W + b, mean squared error."""
 
-from tfcourse.models import Model
+import collections
+
+import numpy as np
+
+from tfcourse import metrics as metrics_lib
+from tfcourse.models.base import Model
 from tfcourse.tf_compat import tf
+
+NAME = "linear"
+SCOPE = "linear_model"
+BUILTIN_DATA = "course"
+DEFAULT_N_SAMPLES = 100
+DEFAULT_VALIDATION = 0.0
 
 
 def build(x, y, n_features, seed):
@@ -17,7 +28,7 @@ def build(x, y, n_features, seed):
         a ``Model``; ``loss`` is the mean squared error
         ``reduce_mean(square(x·W + b - y))``.
     """
-    with tf.variable_scope("linear_model"):
+    with tf.variable_scope(SCOPE):
         weights = tf.get_variable(
             "weights", [n_features, 1], tf.float32,
             initializer=tf.random_normal_initializer(seed=seed))
@@ -28,3 +39,24 @@ def build(x, y, n_features, seed):
         loss = tf.reduce_mean(tf.square(predictions - y), name="mse")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=None, probabilities=None)
+
+
+def label_error(y):
+    """Any finite number is a target: always None (``y`` ``[n, 1]`` float32)."""
+    del y
+    return None
+
+
+def outputs(model):
+    """``{"predictions": [batch, 1] float32}``."""
+    return collections.OrderedDict([("predictions", model.predictions)])
+
+
+def score(model):
+    """The predictions: regression metrics compare them with the targets."""
+    return model.predictions
+
+
+def metrics(y_true, scores):
+    """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (see ``tfcourse.metrics``)."""
+    return metrics_lib.regression(np.asarray(y_true), np.asarray(scores))

@@ -1,7 +1,18 @@
-"""Logistic regression graph: logits = x·W + b, sigmoid cross-entropy loss."""
+"""Logistic regression: logits = x·W + b, sigmoid cross-entropy loss."""
 
-from tfcourse.models import Model
+import collections
+
+import numpy as np
+
+from tfcourse import metrics as metrics_lib
+from tfcourse.models.base import Model
 from tfcourse.tf_compat import tf
+
+NAME = "logistic"
+SCOPE = "logistic_model"
+BUILTIN_DATA = "classes"
+DEFAULT_N_SAMPLES = 500
+DEFAULT_VALIDATION = 0.2
 
 
 def build(x, y, n_features, seed):
@@ -22,7 +33,7 @@ def build(x, y, n_features, seed):
         a ``Model`` with logits, probabilities (sigmoid) and predictions
         (1. where the probability is above 0.5, else 0.).
     """
-    with tf.variable_scope("logistic_model"):
+    with tf.variable_scope(SCOPE):
         weights = tf.get_variable(
             "weights", [n_features, 1], tf.float32,
             initializer=tf.random_normal_initializer(stddev=0.01, seed=seed))
@@ -37,3 +48,36 @@ def build(x, y, n_features, seed):
             tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits), name="log_loss")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=logits, probabilities=probabilities)
+
+
+def label_error(y):
+    """Labels must be 0 or 1.
+
+    Args:
+        y: ``[n, 1]`` float32 labels.
+
+    Returns:
+        None, or ``(row, message)``: the 0-based row of the first other value and a
+        message listing up to five of the values found.
+    """
+    bad = np.flatnonzero((y != 0) & (y != 1))
+    if not bad.size:
+        return None
+    found = ", ".join("{:g}".format(value) for value in np.unique(y[bad])[:5])
+    return int(bad[0]), "labels must be 0 or 1 for logistic regression, found {}".format(found)
+
+
+def outputs(model):
+    """``{"predictions": [batch, 1] 0./1. float32, "probabilities": [batch, 1] P(y = 1) float32}``."""
+    return collections.OrderedDict([("predictions", model.predictions),
+                                    ("probabilities", model.probabilities)])
+
+
+def score(model):
+    """P(y = 1): classification metrics need probabilities (log loss, ROC AUC)."""
+    return model.probabilities
+
+
+def metrics(y_true, scores):
+    """Log loss, accuracy, precision, recall, F1, ROC AUC of ``scores`` (probabilities)."""
+    return metrics_lib.classification(np.asarray(y_true), np.asarray(scores))

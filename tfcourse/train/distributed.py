@@ -28,7 +28,8 @@ from tfcourse.train import loop
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec: part of this module's API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
 from tfcourse.errors import DataError, TfcourseError, UsageError
-from tfcourse.graph import BUILDERS, standardize_features
+from tfcourse import models
+from tfcourse.graph import standardize_features
 from tfcourse.tf_compat import tf
 
 WorkerGraph = collections.namedtuple(
@@ -77,7 +78,7 @@ def build_graph(config, spec, n_features, standardize, sync=False):
             y = tf.placeholder(tf.float32, [None, 1], name="y")
         features, mean, std = (standardize_features(x, n_features) if standardize
                                else (x, None, None))
-        model = BUILDERS[config.model](features, y, n_features, config.seed)
+        model = models.get(config.model).build(features, y, n_features, config.seed)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in config.freeze]
         with tf.variable_scope("optimizer"):

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from tfcourse import metrics
+from tfcourse import metrics, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
@@ -53,11 +53,6 @@ def format_values(array, limit=4, style="{:.4f}"):
     values = np.ravel(array)
     shown = " ".join(style.format(value) for value in values[:limit])
     return "[{}{}]".format(shown, " ..." if values.size > limit else "")
-
-
-def model_outputs(model):
-    """The tensor metrics are computed from: predictions (linear) or probabilities (logistic)."""
-    return model.predictions if model.probabilities is None else model.probabilities
 
 
 class StepsPerRun(object):
@@ -142,8 +137,9 @@ class TrainingRun(object):
 
     def evaluate(self, step):
         feed = {self.tg.x: self.validation.x, self.tg.y: self.validation.y}
-        loss, outputs = self.session.run([self.tg.model.loss, model_outputs(self.tg.model)], feed)
-        self.eval_metrics = metrics.compute(self.spec.model, self.validation.y, outputs)
+        model = models.get(self.spec.model)
+        loss, scores = self.session.run([self.tg.model.loss, model.score(self.tg.model)], feed)
+        self.eval_metrics = model.metrics(self.validation.y, scores)
         values = [("loss/loss", loss)] + [("metrics/" + name, value)
                                           for name, value in self.eval_metrics.items()]
         summary = tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)
