@@ -1,7 +1,16 @@
-"""Small file-system helpers shared by the commands that write files."""
+"""The one way tfcourse writes files: checked outputs, atomic files, staged directories.
 
+A file is written to a hidden temporary beside its final name and renamed over
+it (``atomic_write``); a directory is assembled beside its final place and
+renamed into it (``StagedDirectory``). Readers never see a half-written file
+or directory, and a failure leaves nothing behind. Stages of processes that no
+longer run are removed by the next stage made beside them.
+"""
+
+import contextlib
 import os
 import shutil
+import tempfile
 
 from tfcourse.errors import UsageError
 
@@ -13,11 +22,43 @@ def current_umask():
     return mask
 
 
-def publish_file(tmp_path, path):
-    """Gives ``tmp_path`` (made private by ``tempfile``) the usual permissions and renames it
-    to ``path`` atomically."""
-    os.chmod(tmp_path, 0o666 & ~current_umask())
-    os.replace(tmp_path, path)
+@contextlib.contextmanager
+def atomic_write(path, mode="w", **open_args):
+    """Opens a hidden temporary file beside ``path``; renames it to ``path`` when the block ends.
+
+    The file gets the usual permissions (0666 less the umask), not ``tempfile``'s
+    private 0600. If the block raises, the temporary is removed and ``path`` is
+    left as it was.
+
+    Args:
+        path: the file to write (its directory must exist).
+        mode: "w" (text) or "wb" (bytes).
+        **open_args: passed to ``open`` (``newline``, ``encoding``).
+
+    Yields:
+        the open file object.
+
+    Raises:
+        OSError: the directory is not writable, the disk is full, ...
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
+                                        suffix=".tmp")
+    try:
+        with os.fdopen(handle, mode, **open_args) as stream:
+            yield stream
+        os.chmod(tmp_path, 0o666 & ~current_umask())
+        os.replace(tmp_path, path)
+    except BaseException:
+        if os.path.exists(tmp_path):
+            os.remove(tmp_path)
+        raise
+
+
+def write_text(path, text):
+    """Writes ``text`` (UTF-8) to ``path`` atomically (see ``atomic_write``)."""
+    with atomic_write(path, "w", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def check_output(path, overwrite):
@@ -49,3 +90,71 @@ def remove_stale_stages(parent, prefix):
         pid = name[len(prefix):].split("-")[0]
         if name.startswith(prefix) and pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+class StagedDirectory(object):
+    """A directory assembled beside its final place and renamed into it.
+
+    ``directory`` is ``.<name>.<kind>-<pid>-*`` next to ``target`` until
+    ``publish()`` renames it to ``target``; ``discard()`` removes it (and the
+    parent directories this stage created) if it was never published. An
+    existing ``target`` must be empty, or is replaced with ``publish(replace=True)``.
+
+    Args:
+        target: the final directory's path.
+        kind: a word naming the stage (``staging``, ``export``).
+
+    Raises:
+        OSError: the parent cannot be created or written.
+    """
+
+    def __init__(self, target, kind):
+        self.target = os.path.normpath(target)
+        parent = os.path.dirname(os.path.abspath(self.target))
+        self.created = []  # parent directories this stage made, outermost first
+        probe = parent
+        while not os.path.exists(probe):
+            self.created.insert(0, probe)
+            probe = os.path.dirname(probe)
+        os.makedirs(parent, exist_ok=True)
+        prefix = ".{}.{}-".format(os.path.basename(self.target), kind)
+        remove_stale_stages(parent, prefix)
+        self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
+        os.chmod(self.directory, 0o777 & ~current_umask())  # mkdtemp's 0700 is for temporaries
+        self.published = False
+
+    def publish(self, replace=False):
+        """Renames the stage to ``target``.
+
+        Args:
+            replace: move an existing non-empty ``target`` aside first (it is put
+                back if the rename fails, and removed once it succeeded).
+        """
+        old = None
+        if os.path.isdir(self.target):
+            if replace and os.listdir(self.target):
+                old = self.directory + ".old"
+                os.rename(self.target, old)
+            else:
+                os.rmdir(self.target)  # empty: the caller checked it
+        try:
+            os.rename(self.directory, self.target)
+        except BaseException:
+            if old is not None:
+                os.rename(old, self.target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        self.directory = self.target
+        self.published = True
+
+    def discard(self):
+        """Removes the stage and the parent directories it created, if never published."""
+        if self.published:
+            return
+        shutil.rmtree(self.directory, ignore_errors=True)
+        for path in reversed(self.created):
+            try:
+                os.rmdir(path)
+            except OSError:
+                break

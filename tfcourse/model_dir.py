@@ -15,8 +15,6 @@ import collections
 import json
 import os
 import re
-import shutil
-import tempfile
 
 import yaml
 
@@ -41,19 +39,6 @@ Attributes:
 """
 
 
-def _write_atomic(path, text):
-    directory = os.path.dirname(path) or "."
-    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path))
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        files.publish_file(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
-
-
 def write_metadata(directory, config, spec, runs=()):
     """Writes ``config.yaml`` and ``model.json`` into ``directory`` atomically.
 
@@ -64,11 +49,11 @@ def write_metadata(directory, config, spec, runs=()):
     """
     config = config._replace(model_dir=os.path.abspath(config.model_dir),
                              summary_dir=os.path.abspath(config.summary_dir))
-    _write_atomic(os.path.join(directory, CONFIG_FILE),
+    files.write_text(os.path.join(directory, CONFIG_FILE),
                   yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
     document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names),
                     runs=[os.path.abspath(run) for run in runs])
-    _write_atomic(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
+    files.write_text(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
 
 
 def read_metadata(directory):
@@ -242,43 +227,7 @@ def _first_line(err):
     return (getattr(err, "message", None) or str(err)).strip().splitlines()[0]
 
 
-class Stage(object):
-    """A new model directory assembled beside its final place.
-
-    ``directory`` (``.<name>.staging-<pid>-*`` next to ``model_dir``) is where
-    files go until ``publish()`` renames it to ``model_dir``; ``discard()``
-    removes it if it was never published. Stages left by killed processes are
-    removed when a new one starts.
-    """
-
-    def __init__(self, model_dir):
-        self.model_dir = os.path.normpath(model_dir)
-        parent = os.path.dirname(os.path.abspath(self.model_dir))
-        self.created = []  # parent directories this stage made, deepest last
-        probe = parent
-        while not os.path.exists(probe):
-            self.created.insert(0, probe)
-            probe = os.path.dirname(probe)
-        os.makedirs(parent, exist_ok=True)
-        prefix = "." + os.path.basename(self.model_dir) + ".staging-"
-        files.remove_stale_stages(parent, prefix)
-        self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
-        os.chmod(self.directory, 0o777 & ~files.current_umask())  # mkdtemp's 0700 is for temporaries
-        self.published = False
-
-    def publish(self):
-        if os.path.isdir(self.model_dir):
-            os.rmdir(self.model_dir)  # empty: inspect_model_dir allowed it
-        os.rename(self.directory, self.model_dir)
-        self.directory = self.model_dir
-        self.published = True
-
-    def discard(self):
-        """Removes the stage and the parent directories it created, if never published."""
-        if not self.published:
-            shutil.rmtree(self.directory, ignore_errors=True)
-            for path in reversed(self.created):
-                try:
-                    os.rmdir(path)
-                except OSError:
-                    break
+def stage(model_dir):
+    """A new model directory, assembled as ``.<name>.staging-<pid>-*`` beside ``model_dir`` and
+    renamed into place at its first checkpoint (a ``tfcourse.files.StagedDirectory``)."""
+    return files.StagedDirectory(model_dir, "staging")

@@ -9,7 +9,6 @@ files of the model's training runs (listed in its ``model.json``).
 
 import collections
 import os
-import tempfile
 import textwrap
 
 import matplotlib
@@ -248,16 +247,8 @@ def _figure(loaded, panel, values, note, run_dir, curves):
 
 def _save(figure, output):
     """Writes the PNG to a temporary file beside ``output`` and renames it into place."""
-    handle, tmp_path = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(output)),
-                                        suffix=".png.tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream_:
-            figure.savefig(stream_, format="png", dpi=DPI)
-        files.publish_file(tmp_path, output)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
+    with files.atomic_write(output, "wb") as stream_:
+        figure.savefig(stream_, format="png", dpi=DPI)
 
 
 def _data_panel(loaded, split):

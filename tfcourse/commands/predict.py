@@ -1,8 +1,6 @@
 """Using a trained model on a CSV file: ``evaluate`` (metrics) and ``predict`` (a new CSV)."""
 
 import csv
-import os
-import tempfile
 
 from tfcourse import data, files, models
 from tfcourse.errors import UsageError
@@ -53,7 +51,6 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
         DataError: bad CSV, or its columns do not fit the model.
     """
     files.check_output(output_path, overwrite)
-    directory = os.path.dirname(os.path.abspath(output_path))
     with open_model(ckpt) as loaded:
         spec = loaded.spec
         table = data.read_table(input_path)
@@ -65,21 +62,14 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
     if clash:
         raise UsageError("{}: already has a column named {}; rename it first".format(
             input_path, ", ".join(repr(name) for name in clash)))
-    handle, tmp_path = tempfile.mkstemp(dir=directory, suffix=".csv.tmp")
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(table.header + new_columns)
-            for i, row in enumerate(table.rows):
-                extra = ["{:.9g}".format(predictions[i, 0])]
-                if probabilities is not None:
-                    extra.append("{:.9g}".format(probabilities[i, 0]))
-                writer.writerow(row + extra)
-        files.publish_file(tmp_path, output_path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
+    with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(table.header + new_columns)
+        for i, row in enumerate(table.rows):
+            extra = ["{:.9g}".format(predictions[i, 0])]
+            if probabilities is not None:
+                extra.append("{:.9g}".format(probabilities[i, 0]))
+            writer.writerow(row + extra)
     out("wrote {} predictions of {} (global_step {}) to {}".format(
         len(table.rows), loaded.checkpoint, loaded.global_step, output_path))
     return len(table.rows)

@@ -184,7 +184,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         with run.stop_on_signals():
             try:
                 if not state.checkpoint:
-                    run.stage = model_dir_lib.Stage(config.model_dir)
+                    run.stage = model_dir_lib.stage(config.model_dir)
                 run.open_writers()
                 out("training {} regression on {} ({} training rows, {} feature{}{}); "
                     "summaries in {}".format(

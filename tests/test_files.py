@@ -1,0 +1,91 @@
+"""tfcourse.files: atomic files and staged directories on a real file system."""
+
+import os
+import stat
+
+import pytest
+
+from tfcourse import files
+from tfcourse.errors import UsageError
+
+
+def test_atomic_write_replaces_the_file_with_umask_permissions(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old")
+    previous = os.umask(0o027)
+    try:
+        with files.atomic_write(str(path), "w") as stream:
+            stream.write("new")
+            assert path.read_text() == "old"  # not visible before the block ends
+    finally:
+        os.umask(previous)
+    assert path.read_text() == "new"
+    assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o640
+    assert os.listdir(str(tmp_path)) == ["out.csv"]
+
+
+def test_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path):
+    path = tmp_path / "out.png"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with files.atomic_write(str(path), "wb") as stream:
+            stream.write(b"half")
+            raise RuntimeError("disk full")
+    assert path.read_bytes() == b"old"
+    assert os.listdir(str(tmp_path)) == ["out.png"]
+
+
+def test_write_text_is_utf8(tmp_path):
+    path = tmp_path / "config.yaml"
+    files.write_text(str(path), "name: Größe\n")
+    assert path.read_bytes() == "name: Größe\n".encode("utf-8")
+
+
+def test_staged_directory_publishes_into_new_parents_and_discards_them(tmp_path):
+    target = tmp_path / "a" / "b" / "model"
+    stage = files.StagedDirectory(str(target), "staging")
+    assert os.path.basename(stage.directory).startswith(".model.staging-{}-".format(os.getpid()))
+    (tmp_path / "a" / "b" / os.path.basename(stage.directory) / "x").write_text("1")
+    stage.publish()
+    assert (target / "x").read_text() == "1"
+    stage.discard()  # published: kept
+    assert target.is_dir()
+
+    other = files.StagedDirectory(str(tmp_path / "c" / "d" / "model"), "staging")
+    other.discard()
+    assert sorted(os.listdir(str(tmp_path))) == ["a"]  # the parents it made are gone too
+
+
+def test_staged_directory_replaces_only_when_asked(tmp_path):
+    target = tmp_path / "export"
+    target.mkdir()
+    (target / "old").write_text("old")
+    stage = files.StagedDirectory(str(target), "export")
+    (tmp_path / os.path.basename(stage.directory) / "new").write_text("new")
+    with pytest.raises(OSError):
+        stage.publish()  # a non-empty target is not removed without replace
+    assert (target / "old").read_text() == "old"
+    stage.publish(replace=True)
+    assert os.listdir(str(target)) == ["new"]
+    assert os.listdir(str(tmp_path)) == ["export"]
+
+
+def test_stale_stage_of_a_dead_process_is_removed(tmp_path):
+    stale = tmp_path / ".model.staging-999999-abc"
+    stale.mkdir()
+    live = tmp_path / ".model.staging-{}-abc".format(os.getpid())
+    live.mkdir()
+    stage = files.StagedDirectory(str(tmp_path / "model"), "staging")
+    assert not stale.exists() and live.exists()
+    stage.discard()
+
+
+def test_check_output_names_the_problem(tmp_path):
+    (tmp_path / "exists.csv").write_text("x")
+    with pytest.raises(UsageError, match="exists; pass --overwrite"):
+        files.check_output(str(tmp_path / "exists.csv"), overwrite=False)
+    with pytest.raises(UsageError, match="is a directory"):
+        files.check_output(str(tmp_path), overwrite=True)
+    with pytest.raises(UsageError, match="does not exist"):
+        files.check_output(str(tmp_path / "nowhere" / "x.csv"), overwrite=False)
+    files.check_output(str(tmp_path / "exists.csv"), overwrite=True)
