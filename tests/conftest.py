@@ -16,6 +16,13 @@ TFCOURSE = os.path.join(os.path.dirname(sys.executable), "tfcourse")
 Outcome = collections.namedtuple("Outcome", "code out err")
 
 
+def pytest_collection_modifyitems(items):
+    """A test that runs the console script as a process is ``slow`` (see setup.cfg)."""
+    for item in items:
+        if "tfcourse_process" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     """A fresh current directory; ./tmp/model/ and ./tmp/summary/ land in it."""

@@ -29,6 +29,8 @@ from tfcourse.commands import restore as restore_lib
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
+pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 THIS_IS_REFERENCE = sys.version_info[:2] == (3, 6)
 OTHER_LEG = "modern" if THIS_IS_REFERENCE else "reference"

@@ -93,6 +93,7 @@ def quiet_export(ckpt, export_dir, overwrite=False):
     return path, lines
 
 
+@pytest.mark.slow
 def test_signature_seen_by_saved_model_cli(logistic_model, tmp_path):
     path, lines = quiet_export(logistic_model, tmp_path / "served")
     assert path == str(tmp_path / "served")
@@ -108,6 +109,7 @@ def test_signature_seen_by_saved_model_cli(logistic_model, tmp_path):
     assert "Method name is: tensorflow/serving/predict" in shown
 
 
+@pytest.mark.slow
 def test_linear_signature_has_no_probabilities(linear_model, tmp_path):
     path, _ = quiet_export(linear_model, tmp_path / "served")
     shown = saved_model_cli("show", "--dir", path, "--tag_set", "serve",
@@ -116,6 +118,7 @@ def test_linear_signature_has_no_probabilities(linear_model, tmp_path):
     assert "shape: (-1, 1)" in shown and "name: original_data/x:0" in shown
 
 
+@pytest.mark.slow
 def test_saved_model_cli_run_matches_the_restored_model(linear_model, logistic_model, tmp_path):
     cases = ((linear_model, np.array([[1.0], [2.5], [-3.0]], np.float32)),
              (logistic_model, breast_cancer_rows(restore_features(logistic_model), 4, start=18)))

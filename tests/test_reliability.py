@@ -52,6 +52,7 @@ def wait_for_line(proc, pattern, timeout=60):
     raise AssertionError("no line matching {!r}; stderr: {}".format(pattern, proc.stderr.read()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_saves_a_checkpoint_closes_writers_and_exits(tmp_path, signum, code):
     proc = start(["--max_step=100000000", "--log_every=2000", "--save_every=100000000"], tmp_path)
@@ -75,6 +76,7 @@ def test_signal_saves_a_checkpoint_closes_writers_and_exits(tmp_path, signum, co
     assert last.step <= step  # readable to its end: the writer was flushed and closed
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_then_restart_matches_an_uninterrupted_run(tmp_path):
     args = ["--max_step=30000", "--save_every=250", "--log_every=5000", "--summary_every=1000",
             "--learning_rate=0.001"]

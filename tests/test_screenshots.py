@@ -17,6 +17,8 @@ import zlib
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(REPO, "scripts", "tensorboard_screenshots.py")
 CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")

@@ -33,6 +33,8 @@ from tfcourse import config as config_lib
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
+pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 DEADLINE = 60.0  # seconds to wait for TensorBoard to answer, and then to serve the data
