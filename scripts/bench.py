@@ -191,7 +191,7 @@ def _vm_kb(field):
     return 0
 
 
-def _handmade_graph(variant, cols, learning_rate):
+def _handmade_graph(variant, rows, cols, learning_rate):
     """The two ways of standardising that tfcourse does not use, on the same linear model:
     ``per_step`` computes (x - mean) / std in every step; ``stored`` stores (x - mean) / std
     in the data variable once. Returns ``(graph, init, x_init, y_init, mean, std, step,
@@ -206,10 +206,13 @@ def _handmade_graph(variant, cols, learning_rate):
         stored = (x_init - mean) / std if variant == "stored" else x_init
         x_data = tf.Variable(stored, trainable=False, validate_shape=False, collections=local)
         y_data = tf.Variable(y_init, trainable=False, validate_shape=False, collections=local)
-        features = tf.identity(x_data) if variant == "stored" else (x_data - mean) / std
+        x_value, y_value = tf.identity(x_data), tf.identity(y_data)
+        x_value.set_shape([rows, cols])  # static shapes, as tfcourse's graph has (_with_rows)
+        y_value.set_shape([rows, 1])
+        features = x_value if variant == "stored" else (x_value - mean) / std
         weights = tf.Variable(tf.random_normal([cols, 1], seed=1))
         bias = tf.Variable(tf.random_normal([1], seed=2))
-        loss = tf.reduce_mean(tf.square(tf.matmul(features, weights) + bias - y_data))
+        loss = tf.reduce_mean(tf.square(tf.matmul(features, weights) + bias - y_value))
         step = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
         init = tf.global_variables_initializer()
     return graph, init, x_init, y_init, mean, std, step, weights, bias
@@ -231,15 +234,15 @@ def _variant_session(variant, rows, cols):
         return (session, load, lambda: session.run(tg.train_loop, {tg.steps: 1}),
                 tg.model.weights, tg.model.bias)
     graph, init, x_init, y_init, mean_var, std_var, train, weights, bias = _handmade_graph(
-        variant, cols, 0.1)
+        variant, rows, cols, 0.1)
     session = tf.Session(graph=graph, config=graph_lib.session_config())
     session.run(init)
 
     def load(x, y, mean, std):
         mean_var.load(mean, session)
         std_var.load(std, session)
-        session.run([var.initializer for var in graph.get_collection(tf.GraphKeys.LOCAL_VARIABLES)],
-                    {x_init: x, y_init: y})
+        local = graph.get_collection(tf.GraphKeys.LOCAL_VARIABLES)
+        session.run([var.initializer for var in local], {x_init: x, y_init: y})
     return session, load, lambda: session.run(train), weights, bias
 
 
@@ -280,13 +283,16 @@ def bench_standardize(rows, cols, steps=5):
     data_mb = results["raw"][4]
     print("\n## 2b. Standardisation, full batch {} x {} float32 (data {:.0f} MB), one process "
           "per row".format(rows, cols, data_mb))
-    print("  {:9s} {:>8s} {:>7s} {:>14s} {:>22s}".format(
-        "", "ms/step", "vs raw", "peak RSS (MB)", "(peak - no data) / data"))
+    print("  {:9s} {:>8s} {:>7s} {:>14s} {:>24s} {:>21s}".format(
+        "", "ms/step", "vs raw", "peak RSS (MB)", "(peak - no data) / data",
+        "steps' growth / data"))
     for variant in STANDARDIZE_VARIANTS:
         ms, peak, start, base, _, _ = results[variant]
-        print("  {:9s} {:8.1f} {:6.2f}x {:14.0f} {:21.2f}x   (training starts at {:.0f} MB, "
-              "{:.0f} MB before the data)".format(variant, ms, ms / results["raw"][0], peak,
-                                                 (peak - base) / data_mb, start, base))
+        print("  {:9s} {:8.1f} {:6.2f}x {:14.0f} {:23.2f}x {:20.2f}x".format(
+            variant, ms, ms / results["raw"][0], peak, (peak - base) / data_mb,
+            (peak - start) / data_mb))
+    print("  (no data: graph and session made; the data are held twice while training: the "
+          "numpy arrays and the session's variables)")
     folded, raw = results["folded"], results["raw"]
     print("  standardize true / false as tfcourse trains (folded / raw): {:.2f}x (target <= 1.2); "
           "its memory while training: {:.2f}x the data (target <= 2)".format(

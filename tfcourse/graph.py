@@ -10,14 +10,16 @@ rows through the same ops. Under a device function
 (``tf.train.replica_device_setter``) the same builder makes a worker's graph:
 variables on the ps tasks, minibatches fed to ``x`` and ``y``.
 
-Every graph takes raw features. Standardisation is folded into the model's
-linear map (``fold_standardization``): x·(W/std) + (b − mean·W/std) equals
-((x − mean)/std)·W + b without making a standardised copy of the data.
+Every graph takes raw features; standardisation is folded into the model's
+linear map (see ``tfcourse.standardization``).
 """
 
 import collections
 
 from tfcourse import models
+from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
+from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
+    fold_standardization, set_standardization, standardization_variables)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
@@ -38,7 +40,7 @@ Attributes:
     train_op: one gradient-descent step on the variables not frozen
         (increments global_step), as the course runs it.
     steps, train_loop: ``session.run(train_loop, {steps: k})`` runs k steps
-        in one call (see ``_train_loop``); a ``LoopOutputs`` (None without the loop).
+        in one call (see ``tfcourse.graph_loop``); a ``LoopOutputs`` (None without the loop).
     after: ``Snapshot`` of loss, weights and bias once the loop's steps are
         done (fetch it, or ``summary_op``, in the same run as ``train_loop``;
         with ``steps`` 0 it shows the current state). Without the loop: the
@@ -58,7 +60,7 @@ Attributes:
 
 InferenceGraph = collections.namedtuple(
     "InferenceGraph", "graph x y model outputs global_step saver saved_variables init_op mean std")
-InferenceGraph.__doc__ = """Handles on the inference graph: raw features in, the model's outputs out.
+InferenceGraph.__doc__ = """The inference graph: raw features in, the model's outputs out.
 
 Attributes:
     graph: the finalised ``tf.Graph``: no optimizer, no training loop, no data
@@ -73,10 +75,6 @@ Attributes:
     init_op: initialises the variables (restoring then overwrites them).
     mean, std: the standardisation variables, or None.
 """
-
-LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite")
-LoopOutputs.__doc__ = """``steps_done`` int32; ``loss`` float32, the loss the last step started
-from; ``finite`` bool, False when that loss or the parameters are not finite."""
 
 Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
@@ -99,51 +97,6 @@ def _add_summaries(snapshot, model):
     for value, variable in ((snapshot.weights, model.weights), (snapshot.bias, model.bias)):
         safe = tf.where(tf.is_finite(value), value, tf.zeros_like(value))
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
-
-
-def standardization_variables(n_features):
-    """The ``standardize/mean`` and ``standardize/std`` variables (``[n_features]`` float32,
-    not trainable, saved in the checkpoint; 0 and 1 until set)."""
-    with tf.variable_scope("standardize", reuse=tf.AUTO_REUSE):
-        mean = tf.get_variable("mean", [n_features], tf.float32, tf.zeros_initializer(),
-                               trainable=False)
-        std = tf.get_variable("std", [n_features], tf.float32, tf.ones_initializer(),
-                              trainable=False)
-    return mean, std
-
-
-def fold_standardization(mean, std, found):
-    """A variable-scope custom getter that folds z-scores into the model's linear map.
-
-    The model computes ``x·W + b``; with this getter it gets ``W/std`` for its
-    ``weights`` and ``b − mean·(W/std)`` for its ``bias``, so it computes
-    ``((x − mean)/std)·W + b`` from raw ``x`` without a standardised copy of
-    ``x`` (a ``[batch, n_features]`` tensor per step). The variables, their
-    names and their meaning (weights of standardised features) do not change.
-
-    Args:
-        mean, std: ``[n_features]`` float32 tensors.
-        found: dict filled with the real variables by their last name part
-            (``"weights"``, ``"bias"``).
-
-    Raises:
-        ValueError: the model asks for its bias before its weights.
-    """
-    def folding_getter(getter, name, *args, **kwargs):
-        variable = getter(name, *args, **kwargs)
-        short = name.rsplit("/", 1)[-1]
-        found[short] = variable
-        if short == "weights":
-            found["folded_weights"] = tf.div(variable, tf.expand_dims(std, 1),
-                                             name="folded_weights")
-            return found["folded_weights"]
-        if short == "bias":
-            if "folded_weights" not in found:
-                raise ValueError("fold_standardization: bias requested before weights")
-            shift = tf.matmul(tf.expand_dims(mean, 0), found.pop("folded_weights"))
-            return tf.subtract(variable, tf.reshape(shift, tf.shape(variable)), name="folded_bias")
-        return variable
-    return folding_getter
 
 
 def _build_model(model_name, x, y, n_features, seed, statistics):
@@ -269,7 +222,7 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
                     total_num_replicas=sync_replicas)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
-            steps, loop = (_train_loop(batch_loss, optimizer, var_list, global_step, model)
+            steps, loop = (train_loop_ops(batch_loss, optimizer, var_list, global_step, model)
                            if with_loop else (None, None))
         if loop is None:
             after = Snapshot(model.loss, model.weights, model.bias)
@@ -340,41 +293,6 @@ def build_inference_for(config, spec):
     return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed)
 
 
-def _train_loop(loss_fn, optimizer, var_list, global_step, model):
-    """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
-
-    Each iteration builds the loss anew on the same variables (``loss_fn``) and
-    applies the optimizer to it: the same ops as ``train_op``, so K steps in
-    one run are bit-identical to K runs of one step. The loop stops early
-    after a step whose loss is not finite; ``global_step`` then advances by the
-    steps done, and the outputs say whether the loss and the updated
-    parameters are finite.
-
-    Returns:
-        ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
-    """
-    steps = tf.placeholder(tf.int32, [], name="steps")
-
-    def cond(done, loss):
-        return tf.logical_and(done < steps, tf.is_finite(loss))
-
-    def body(done, loss):
-        loss = loss_fn()
-        step = optimizer.minimize(loss, var_list=var_list)
-        with tf.control_dependencies([step]):
-            return done + 1, tf.identity(loss)
-
-    done, loss = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0.0)],
-                               parallel_iterations=1, back_prop=False, name="train_loop")
-    advance = tf.assign_add(global_step, tf.cast(done, tf.int64))
-    with tf.control_dependencies([advance]):
-        checks = [tf.reduce_all(tf.is_finite(value)) for value in
-                  (loss, model.weights.read_value(), model.bias.read_value())]
-        outputs = LoopOutputs(steps_done=tf.identity(done), loss=tf.identity(loss),
-                              finite=tf.reduce_all(tf.stack(checks), name="finite"))
-    return steps, outputs
-
-
 def session_config(log_device_placement=False):
     """The ``tf.ConfigProto`` every single-process tfcourse session uses."""
     return tf.ConfigProto(log_device_placement=log_device_placement)
@@ -384,12 +302,3 @@ def load_data(session, train_graph, dataset):
     """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables."""
     session.run(train_graph.data_init,
                 feed_dict={train_graph.x_init: dataset.x, train_graph.y_init: dataset.y})
-
-
-def set_standardization(session, train_graph, mean, std):
-    """Sets the standardisation variables (``[n_features]`` float32 each).
-
-    Uses ``Variable.load``, which feeds the value: no constant joins the graph.
-    """
-    train_graph.mean.load(mean, session)
-    train_graph.std.load(std, session)
