@@ -201,7 +201,7 @@ def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
             steps.add(event.step)
             tags.update(value.tag for value in event.summary.value)
     assert {"loss/loss", "metrics/r2", "metrics/mse"} <= tags
-    assert max(steps) >= 1000 and len(steps) >= 1000 // config.eval_every
+    assert min(steps) == 0 and max(steps) >= 1000 and len(steps) >= 1000 // config.eval_every
 
 
 def _start_cluster(start, tmp_path, max_step):

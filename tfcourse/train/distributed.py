@@ -17,8 +17,6 @@ or with the classic flags ``--ps_hosts --worker_hosts --job_name --task_index``.
 """
 
 import os
-import sys
-import threading
 import time
 
 import numpy as np
@@ -27,13 +25,11 @@ from tfcourse import data, graph as graph_lib
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import stream
 from tfcourse.train import loop
+from tfcourse.train.worker_hooks import Progress, SyncHook, Watchdog
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
-
-ERROR_PREFIX = "tfcourse train: error: "
-
 
 def shard_batches(train, replica, n_replicas, batch_size, seed):
     """Endless ``(x, y)`` minibatches (at most ``batch_size`` rows; None: the whole shard) of
@@ -73,66 +69,6 @@ def session_config(spec, wait_secs, log_device_placement=False):
     filters = ["/job:ps", "/job:{}/task:{}".format(spec.job_name, spec.task_index)]
     return tf.ConfigProto(device_filters=filters, log_device_placement=log_device_placement,
                           operation_timeout_in_ms=int(wait_secs * 1000))
-
-
-class _Progress(tf.train.SessionRunHook):
-    """Records the global step at session start (stopping at once if ``max_step`` is
-    already reached) and the final step, loss-free values, at the end."""
-
-    def __init__(self, tg, max_step):
-        self.tg, self.max_step = tg, max_step
-        self.start_step = self.final = None
-
-    def after_create_session(self, session, coord):
-        self.start_step = int(session.run(self.tg.global_step))
-        if self.start_step >= self.max_step:
-            coord.request_stop()
-
-    def end(self, session):
-        self.final = session.run([self.tg.global_step, self.tg.model.weights, self.tg.model.bias])
-
-
-class _SyncHook(tf.train.SessionRunHook):
-    """``SyncReplicasOptimizer``'s hook, with the chief's queue runner under a coordinator of
-    its own for which the cancellation at session close is a clean stop (the session's own
-    coordinator would print a traceback of it)."""
-
-    def __init__(self, optimizer, is_chief):
-        self.hook = optimizer.make_session_run_hook(is_chief)
-        self.coord = tf.train.Coordinator(
-            clean_stop_exception_types=(tf.errors.OutOfRangeError, tf.errors.CancelledError))
-
-    def begin(self):
-        self.hook.begin()
-
-    def after_create_session(self, session, coord):
-        self.hook.after_create_session(session, self.coord)
-
-    def end(self, session):
-        self.coord.request_stop()
-
-
-class _Watchdog(threading.Thread):
-    """Exits the process (code 1, one line on stderr) when no step finishes for ``limit``
-    seconds: TensorFlow cannot cancel a session that waits for a task that is gone."""
-
-    def __init__(self, limit, name):
-        super(_Watchdog, self).__init__(daemon=True)
-        self.limit, self.task, self.last = limit, name, time.time()
-        self.stopped = threading.Event()
-
-    def feed(self):
-        self.last = time.time()
-
-    def run(self):
-        while time.time() - self.last < self.limit:
-            if self.stopped.wait(0.5):
-                return
-        sys.stderr.write(""
-                         + "{}: no progress for {:.0f} s (a ps or "
-                         "worker task is unreachable)\n".format(self.task, self.limit))
-        sys.stderr.flush()
-        os._exit(1)
 
 
 def _check_model_dir(model_dir, spec):
@@ -220,6 +156,8 @@ class _Evaluation(object):
 def _loop(session, tg, batches, config, out, watchdog, evaluation):
     """Steps until a hook asks to stop; returns the number of local steps."""
     raw_session = session.run_step_fn(lambda step_context: step_context.session)
+    if not session.should_stop():  # as one process does, at the step training starts from
+        evaluation.maybe(raw_session, int(raw_session.run(tg.global_step)))
     steps, next_log = 0, 0
     while not session.should_stop():
         x, y = next(batches)
@@ -278,7 +216,7 @@ def run(config, spec, out=print, sync=False, wait_secs=30.0):
         os.makedirs(config.model_dir, exist_ok=True)
         model_dir_lib.remove_partial_files(config.model_dir)
         model_dir_lib.write_metadata(config.model_dir, config, model_spec)
-    watchdog = _Watchdog(2 * wait_secs + 5, "{} {}".format(spec.job_name, spec.task_index))
+    watchdog = Watchdog(2 * wait_secs + 5, "{} {}".format(spec.job_name, spec.task_index))
     watchdog.start()
     try:
         return _train(config, spec, server.target, tg, split, model_spec, sync, wait_secs, out,
@@ -295,10 +233,10 @@ def _chief_run(config, tg, model_spec, split, out):
 
 
 def _train(config, spec, master, tg, split, model_spec, sync, wait_secs, out, watchdog):
-    progress = _Progress(tg, config.max_step)
+    progress = Progress(tg, config.max_step)
     hooks = [tf.train.StopAtStepHook(last_step=config.max_step), progress]
     if sync:
-        hooks.append(_SyncHook(tg.optimizer, spec.is_chief))
+        hooks.append(SyncHook(tg.optimizer, spec.is_chief))
     batches = worker_batches(split, spec, config)
     started = time.time()
     statistics = data.standardization(split.train.x)
