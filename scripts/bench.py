@@ -8,6 +8,11 @@ Sections (each can be skipped with --skip NAME):
              checkpoint every 1000) against the course's style (one session.run per step with
              merged summaries written every step), the bare in-graph loop and the numpy reference
   fullbatch  ms per full-batch step on N x D float32 in memory: tfcourse against numpy
+  standardize  ms per full-batch step and peak resident memory while training, with
+             standardize: true against false, for each way of standardising: in every step
+             (x - mean) / std (the old graph), once when the data are stored in the session,
+             folded into the linear map (tfcourse); each in a process of its own
+             (--std_rows, --std_cols size it; default 1,000,000 x 100)
   stream     rows/s training from a generated CSV streamed from disk against reading the same
              file with pandas alone, and the peak resident memory of each (1 GB and 10 MB files)
   startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
@@ -174,6 +179,128 @@ def bench_fullbatch(rows, cols):
           .format(tf_ms, numpy_ms, tf_ms / numpy_ms))
 
 
+STANDARDIZE_VARIANTS = ("raw", "per_step", "stored", "folded")
+
+
+def _vm_kb(field):
+    """A field of /proc/self/status in kB (VmRSS, VmHWM)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _handmade_graph(variant, rows, cols, learning_rate):
+    """The two ways of standardising that tfcourse does not use, on the same linear model:
+    ``per_step`` computes (x - mean) / std in every step; ``stored`` stores (x - mean) / std
+    in the data variable once. Returns ``(graph, init, x_init, y_init, mean, std, step,
+    weights, bias)``."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x_init = tf.placeholder(tf.float32, [None, cols])
+        y_init = tf.placeholder(tf.float32, [None, 1])
+        mean = tf.Variable(tf.zeros([cols]), trainable=False)
+        std = tf.Variable(tf.ones([cols]), trainable=False)
+        local = [tf.GraphKeys.LOCAL_VARIABLES]
+        stored = (x_init - mean) / std if variant == "stored" else x_init
+        x_data = tf.Variable(stored, trainable=False, validate_shape=False, collections=local)
+        y_data = tf.Variable(y_init, trainable=False, validate_shape=False, collections=local)
+        x_value, y_value = tf.identity(x_data), tf.identity(y_data)
+        x_value.set_shape([rows, cols])  # static shapes, as tfcourse's graph has (_with_rows)
+        y_value.set_shape([rows, 1])
+        features = x_value if variant == "stored" else (x_value - mean) / std
+        weights = tf.Variable(tf.random_normal([cols, 1], seed=1))
+        bias = tf.Variable(tf.random_normal([1], seed=2))
+        loss = tf.reduce_mean(tf.square(tf.matmul(features, weights) + bias - y_value))
+        step = tf.train.GradientDescentOptimizer(learning_rate).minimize(loss)
+        init = tf.global_variables_initializer()
+    return graph, init, x_init, y_init, mean, std, step, weights, bias
+
+
+def _variant_session(variant, rows, cols):
+    """Graph and session of one variant before any data: ``(session, load, step, weights,
+    bias)``; ``load(x, y, mean, std)`` stores the data and statistics."""
+    if variant in ("raw", "folded"):
+        tg = graph_lib.build("linear", cols, 0.1, seed=1, standardize=variant == "folded",
+                             n_rows=rows)
+        session = tf.Session(graph=tg.graph, config=graph_lib.session_config())
+        session.run(tg.init_op)
+
+        def load(x, y, mean, std):
+            if variant == "folded":
+                graph_lib.set_standardization(session, tg, mean, std)
+            graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        return (session, load, lambda: session.run(tg.train_loop, {tg.steps: 1}),
+                tg.model.weights, tg.model.bias)
+    graph, init, x_init, y_init, mean_var, std_var, train, weights, bias = _handmade_graph(
+        variant, rows, cols, 0.1)
+    session = tf.Session(graph=graph, config=graph_lib.session_config())
+    session.run(init)
+
+    def load(x, y, mean, std):
+        mean_var.load(mean, session)
+        std_var.load(std, session)
+        local = graph.get_collection(tf.GraphKeys.LOCAL_VARIABLES)
+        session.run([var.initializer for var in local], {x_init: x, y_init: y})
+    return session, load, lambda: session.run(train), weights, bias
+
+
+def standardize_variant(variant, rows, cols, steps):
+    """Child process of ``bench_standardize``: prints ``ms peak_mb start_mb base_mb data_mb w0``
+    (peak: the resident set's high-water mark during the steps; start: when they start; base:
+    graph and session made, no data yet)."""
+    session, load, step, weights, bias = _variant_session(variant, rows, cols)
+    base_mb = _vm_kb("VmRSS") / 1024.0
+    rng = np.random.RandomState(0)
+    x = np.empty((rows, cols), np.float32)
+    for start in range(0, rows, 100000):  # features of mean 5 and standard deviation 3
+        part = x[start:start + 100000]
+        part[...] = rng.normal(5.0, 3.0, size=part.shape)
+    y = x.dot(rng.normal(size=(cols, 1)).astype(np.float32)) + np.float32(0.5)
+    data_mb = (x.nbytes + y.nbytes) / 1e6
+    load(x, y, *data.standardization(x))
+    weights.load(np.zeros((cols, 1), np.float32), session)  # one start for every variant
+    bias.load(np.zeros(1, np.float32), session)
+    step()  # TensorFlow prepares the run once
+    start_mb = _vm_kb("VmRSS") / 1024.0
+    with open("/proc/self/clear_refs", "w") as handle:  # resets VmHWM to the current RSS
+        handle.write("5")
+    ms = median_time(step, steps) * 1e3
+    peak_mb = _vm_kb("VmHWM") / 1024.0
+    print("{:.3f} {:.1f} {:.1f} {:.1f} {:.1f} {:.9g}".format(
+        ms, peak_mb, start_mb, base_mb, data_mb, float(session.run(weights)[0, 0])))
+
+
+def bench_standardize(rows, cols, steps=5):
+    """Full-batch step time and peak RSS with and without standardisation, one process each."""
+    results = {}
+    for variant in STANDARDIZE_VARIANTS:
+        out = subprocess.check_output([sys.executable, os.path.abspath(__file__),
+                                       "--std_variant", variant, "--std_rows", str(rows),
+                                       "--std_cols", str(cols)], universal_newlines=True)
+        results[variant] = [float(value) for value in out.split()[-6:]]
+    data_mb = results["raw"][4]
+    print("\n## 2b. Standardisation, full batch {} x {} float32 (data {:.0f} MB), one process "
+          "per row".format(rows, cols, data_mb))
+    print("  {:9s} {:>8s} {:>7s} {:>14s} {:>24s} {:>21s}".format(
+        "", "ms/step", "vs raw", "peak RSS (MB)", "(peak - no data) / data",
+        "steps' growth / data"))
+    for variant in STANDARDIZE_VARIANTS:
+        ms, peak, start, base, _, _ = results[variant]
+        print("  {:9s} {:8.1f} {:6.2f}x {:14.0f} {:23.2f}x {:20.2f}x".format(
+            variant, ms, ms / results["raw"][0], peak, (peak - base) / data_mb,
+            (peak - start) / data_mb))
+    print("  (no data: graph and session made; the data are held twice while training: the "
+          "numpy arrays and the session's variables)")
+    folded, raw = results["folded"], results["raw"]
+    print("  standardize true / false as tfcourse trains (folded / raw): {:.2f}x (target <= 1.2); "
+          "its memory while training: {:.2f}x the data (target <= 2)".format(
+              folded[0] / raw[0], (folded[1] - folded[3]) / data_mb))
+    print("  first weight after {} steps from zero: folded {:.7g}, stored {:.7g}, per step "
+          "{:.7g}".format(steps + 2, folded[5], results["stored"][5], results["per_step"][5]))
+
+
 def write_csv(path, megabytes, cols=10):
     rng = np.random.RandomState(0)
     weights = rng.normal(size=cols)
@@ -276,9 +403,18 @@ def main():
     parser.add_argument("--rows", type=int, default=1000000, help="full-batch rows")
     parser.add_argument("--cols", type=int, default=100, help="full-batch columns")
     parser.add_argument("--csv_mb", type=int, default=1024, help="size of the streamed CSV (MB)")
+    parser.add_argument("--std_rows", type=int, default=1000000,
+                        help="standardize section: full-batch rows")
+    parser.add_argument("--std_cols", type=int, default=100,
+                        help="standardize section: full-batch columns")
+    parser.add_argument("--std_variant", choices=STANDARDIZE_VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("course", "fullbatch", "stream", "startup", "cluster"))
+                        choices=("course", "fullbatch", "standardize", "stream", "startup",
+                                 "cluster"))
     args = parser.parse_args()
+    if args.std_variant:  # one measurement of bench_standardize, in this process
+        standardize_variant(args.std_variant, args.std_rows, args.std_cols, steps=5)
+        return
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
     print("# tfcourse benchmark: Python {}, TensorFlow {}, numpy {}, {} ({} cores)".format(
@@ -289,6 +425,8 @@ def main():
             bench_course(workdir, args.steps)
         if "fullbatch" not in args.skip:
             bench_fullbatch(args.rows, args.cols)
+        if "standardize" not in args.skip:
+            bench_standardize(args.std_rows, args.std_cols)
         if "stream" not in args.skip:
             bench_stream(workdir, args.csv_mb)
         if "startup" not in args.skip:

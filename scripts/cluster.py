@@ -4,8 +4,8 @@
     .venv/bin/python scripts/cluster.py --ps 1 --workers 2 --config configs/linear.yaml \\
         [--max_step N] [--model_dir D] [--summary_dir D] [--sync] [--wait_secs S]
 
-Each task is a process of its own (``python -m tfcourse.train.distributed`` with its
-``TF_CONFIG``; worker 0 is the chief), in a process group of its own, on free
+Each task is a process of its own (``tfcourse train`` with its ``TF_CONFIG``: the
+``tfcourse`` console script beside this Python; worker 0 is the chief), in a process group of its own, on free
 ports. The launcher waits for the workers, then stops the ps tasks, and prints
 every process's exit code. Every child is killed when the launcher exits, fails
 or is interrupted (Ctrl-C, SIGTERM; on Linux also when it is killed itself).
@@ -81,11 +81,17 @@ def child_args(args):
     return flags
 
 
+def tfcourse_command():
+    """The ``tfcourse`` console script of this Python's environment (beside ``sys.executable``)."""
+    return os.path.join(os.path.dirname(sys.executable), "tfcourse")
+
+
 def start(cluster, job, index, flags):
-    """Starts one task in a process group of its own; returns its ``Popen``."""
+    """Starts ``tfcourse train`` for one task in a process group of its own; returns its
+    ``Popen``."""
     env = dict(os.environ, TF_CONFIG=json.dumps(
         {"cluster": cluster, "task": {"type": job, "index": index}}))
-    return subprocess.Popen([sys.executable, "-m", "tfcourse.train.distributed"] + flags, env=env,
+    return subprocess.Popen([tfcourse_command(), "train"] + flags, env=env,
                             start_new_session=True, preexec_fn=_die_with_parent)
 
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import tree
 
 
+@pytest.mark.slow
 def test_train_then_restore_as_a_real_process(workdir, tfcourse_process):
     trained = tfcourse_process("train", "--model", "linear", "--max_step", "1000")
     assert trained.code == 0, trained.err
@@ -78,6 +79,7 @@ def test_restore_errors_exit_1_naming_the_path(workdir, tfcourse):
     assert tree(workdir) == before
 
 
+@pytest.mark.slow
 def test_no_traceback_unless_verbose(workdir, tfcourse_process):
     quiet = tfcourse_process("restore", "--ckpt", "nowhere")
     assert quiet.code == 1 and "Traceback" not in quiet.err
@@ -94,7 +96,29 @@ def test_help_lists_commands_and_flags_with_defaults(tfcourse):
     assert "--model_dir" in train.out and "--ckpt" not in train.out
 
 
+@pytest.mark.slow
 def test_log_device_placement_prints_devices(workdir, tfcourse_process):
     outcome = tfcourse_process("train", "--max_step=1", "--log_device_placement")
     assert outcome.code == 0, outcome.err
     assert re.search(r"linear_model/weights.*device:CPU:0", outcome.out + outcome.err)
+
+
+def test_each_command_help_marks_its_required_flags_and_only_its_flags(tfcourse):
+    from tfcourse import cli
+    for name, command in cli.COMMANDS.items():
+        assert set(command.required) <= set(command.flags), name
+        shown = tfcourse(name, "--help").out
+        flags = re.findall(r"^  --(\w+): ", shown, re.M)
+        assert flags == list(command.flags), name
+        required = re.findall(r"^  --(\w+): .*\(required\)$", shown, re.M)
+        assert required == list(command.required), name
+    assert cli.COMMANDS["export"].required == ("ckpt", "export_dir")
+    assert {"ps_hosts", "worker_hosts", "job_name", "task_index", "sync", "wait_secs"} <= set(
+        cli.COMMANDS["train"].flags)
+
+
+def test_train_with_a_bad_tf_config_is_a_usage_error(workdir, tfcourse, monkeypatch):
+    monkeypatch.setenv("TF_CONFIG", '{"cluster": {"ps": [')
+    outcome = tfcourse("train", "--max_step=1")
+    assert outcome.code == 2 and tree(workdir) == []
+    assert re.match(r"tfcourse train: error: TF_CONFIG: not valid JSON", outcome.err), outcome.err

@@ -4,6 +4,7 @@ Every process is started in a process group of its own by the ``tasks`` fixture
 (or ``launch``), waited for with a timeout, and killed in ``finally``.
 """
 
+import glob
 import json
 import os
 import re
@@ -28,6 +29,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAUNCHER = os.path.join(REPO, "scripts", "cluster.py")
 MODERN = not sys.version_info[:2] == (3, 6)
 TIMEOUT = 120 if MODERN else 60  # seconds any one process may take
+TFCOURSE = os.path.join(os.path.dirname(sys.executable), "tfcourse")  # the console script
 
 
 def free_ports(count):
@@ -97,14 +99,14 @@ class Task(object):
 
 @pytest.fixture
 def tasks():
-    """``start(job, index, cluster, *flags)`` runs ``python -m tfcourse.train.distributed`` with
-    TF_CONFIG; every process started is killed at the end of the test."""
+    """``start(job, index, cluster, *flags)`` runs ``tfcourse train`` with TF_CONFIG; every
+    process started is killed at the end of the test."""
     started = []
 
     def start(job, index, cluster, *flags):
         env = dict(os.environ, TF_CONFIG=json.dumps(
             {"cluster": cluster, "task": {"type": job, "index": index}}))
-        task = Task([sys.executable, "-m", "tfcourse.train.distributed"] + list(flags), env=env)
+        task = Task([TFCOURSE, "train"] + list(flags), env=env)
         started.append(task)
         return task
     try:
@@ -149,6 +151,7 @@ def quiet(line):
 
 # (1) 1 ps + 2 workers train the course case as well as one process. Tolerance: 1e-2 on w and b
 # (one process reaches 1e-3 at step 1000; asynchronous replicas apply slightly stale gradients).
+@pytest.mark.slow
 def test_course_case_on_one_ps_and_two_workers_matches_one_process(tmp_path):
     model_dir, summary_dir = str(tmp_path / "model"), str(tmp_path / "summary")
     code, out, err, seconds = launch("--ps", "1", "--workers", "2", "--config",
@@ -172,6 +175,7 @@ def test_course_case_on_one_ps_and_two_workers_matches_one_process(tmp_path):
 
 # (2) the diabetes CSV, standardised, 2 synchronous workers: training R2 within 0.05 of least
 # squares.
+@pytest.mark.slow
 def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
     model_dir = str(tmp_path / "diabetes")
     code, _, err, _ = launch("--config", "configs/diabetes.yaml", "--max_step", "1000", "--sync",
@@ -188,6 +192,16 @@ def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
     def r2(fitted):
         return 1 - np.sum((train.y - fitted) ** 2) / np.sum((train.y - train.y.mean()) ** 2)
     assert r2(predictions) > r2(optimum) - 0.05, (r2(predictions), r2(optimum))
+    # The chief wrote validation metrics into run-<time>/eval as one process does, up to the end.
+    (run,) = os.listdir(str(tmp_path / "s"))
+    assert sorted(os.listdir(str(tmp_path / "s" / run))) == ["eval", "train"]
+    steps, tags = set(), set()
+    for path in glob.glob(str(tmp_path / "s" / run / "eval" / "events.out.tfevents.*")):
+        for event in tf.train.summary_iterator(path):
+            steps.add(event.step)
+            tags.update(value.tag for value in event.summary.value)
+    assert {"loss/loss", "metrics/r2", "metrics/mse"} <= tags
+    assert min(steps) == 0 and max(steps) >= 1000 and len(steps) >= 1000 // config.eval_every
 
 
 def _start_cluster(start, tmp_path, max_step):
@@ -201,6 +215,7 @@ def _start_cluster(start, tmp_path, max_step):
 
 
 # (3) a worker killed mid-run and started again: the job finishes.
+@pytest.mark.slow
 def test_worker_killed_and_restarted_lets_the_job_finish(tasks, tmp_path):
     max_step = 1500 if MODERN else 3000
     cluster, flags, _, workers = _start_cluster(tasks, tmp_path, max_step)
@@ -217,6 +232,7 @@ def test_worker_killed_and_restarted_lets_the_job_finish(tasks, tmp_path):
 
 
 # (4) the chief killed and restarted resumes from its last checkpoint.
+@pytest.mark.slow
 def test_chief_killed_and_restarted_resumes_from_its_checkpoint(tasks, tmp_path):
     max_step = 1000 if MODERN else 2000
     model_dir = str(tmp_path / "model")
@@ -246,6 +262,7 @@ BAD = {
 }
 
 
+@pytest.mark.slow
 def test_bad_clusters_exit_with_one_line_in_bounded_time(tmp_path):
     """All cases at once (each process mostly waits for its TensorFlow import)."""
     started, running = time.time(), {}
@@ -260,13 +277,12 @@ def test_bad_clusters_exit_with_one_line_in_bounded_time(tmp_path):
                 env["TF_CONFIG"] = (tf_config if isinstance(tf_config, str)
                                     else json.dumps(tf_config))
             model_dir = str(tmp_path / case.replace(" ", "_"))
-            running[case] = Task([sys.executable, "-m", "tfcourse.train.distributed",
-                                  "--model_dir=" + model_dir,
+            running[case] = Task([TFCOURSE, "train", "--model_dir=" + model_dir,
                                   "--summary_dir=" + str(tmp_path / "s")] + flags, env=env)
         for case, task in sorted(running.items()):
             code, err = task.finish(timeout=60)
             assert code == BAD[case][2], (case, err)
-            assert err.count("\n") == 1 and err.startswith("tfcourse distributed: error: "), err
+            assert err.count("\n") == 1 and err.startswith("tfcourse train: error: "), err
             assert re.search(BAD[case][3], err), err
     finally:
         for task in running.values():
@@ -276,6 +292,7 @@ def test_bad_clusters_exit_with_one_line_in_bounded_time(tmp_path):
     assert not os.listdir(str(tmp_path))  # no model directory, no summaries
 
 
+@pytest.mark.slow
 def test_launcher_refuses_bad_options_and_stops_children_on_sigterm(tmp_path):
     task = Task([sys.executable, LAUNCHER, "--workers", "0"], cwd=REPO)
     assert task.finish(timeout=30)[0] == 2 and task.err.count("\n") == 1
@@ -355,9 +372,10 @@ def test_shards_are_disjoint_and_cover_every_epoch():
         assert sorted(np.concatenate(seen)) == list(range(10))
 
 
+@pytest.mark.slow
 def test_the_train_command_runs_a_task_from_its_cluster_flags(tmp_path):
     """``tfcourse train --job_name ... --task_index ...`` as in TensorFlow's distributed how-to."""
-    tfcourse = os.path.join(os.path.dirname(sys.executable), "tfcourse")
+    tfcourse = TFCOURSE
     ps_port, worker_port = free_ports(2)
     hosts = ["--ps_hosts=127.0.0.1:{}".format(ps_port),
              "--worker_hosts=127.0.0.1:{}".format(worker_port)]

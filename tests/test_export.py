@@ -221,3 +221,35 @@ def test_bad_arguments_create_nothing(linear_model, tmp_path):
     with pytest.raises(DataError, match=re.escape(missing)):
         quiet_export(missing, tmp_path / "served")
     assert tree(tmp_path) == ["a_file"]
+
+
+def saved_model_ops(export_dir):
+    """``(name, type)`` of every op in the exported ``saved_model.pb``'s serving graph."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    saved_model = saved_model_pb2.SavedModel()
+    with open(os.path.join(export_dir, "saved_model.pb"), "rb") as handle:
+        saved_model.ParseFromString(handle.read())
+    assert len(saved_model.meta_graphs) == 1
+    return [(node.name, node.op) for node in saved_model.meta_graphs[0].graph_def.node]
+
+
+@pytest.mark.parametrize("which", ["linear", "logistic"])
+def test_saved_model_holds_no_optimizer_loop_or_data_ops(linear_model, logistic_model, tmp_path,
+                                                         which):
+    ckpt = linear_model if which == "linear" else logistic_model
+    ops = saved_model_ops(quiet_export(ckpt, str(tmp_path / "export"))[0])
+    names = [name for name, _ in ops]
+    types = {op for _, op in ops}
+    assert not [name for name in names if name.split("/")[0] in (
+        "optimizer", "train_loop", "after_steps", "input", "gradients")]
+    assert not [name for name in names if "x_data" in name or "y_data" in name
+                or "x_init" in name or "AssignAdd" in name]
+    assert not types & {"ApplyGradientDescent", "AssignAdd", "While", "Enter", "Exit",
+                        "NextIteration", "IteratorGetNext", "MergeSummary", "HistogramSummary"}
+    scope = "linear_model" if which == "linear" else "logistic_model"
+    assert {"original_data/x", scope + "/weights", scope + "/bias", "global_step"} <= set(names)
+    # The training graph of the same model, from its .meta file, is several times larger.
+    meta = tf.train.latest_checkpoint(ckpt) + ".meta"
+    graph_def = tf.MetaGraphDef.FromString(open(meta, "rb").read()).graph_def
+    assert any(node.name.startswith("optimizer/") for node in graph_def.node)
+    assert len(ops) * 2 < len(graph_def.node)

@@ -80,3 +80,109 @@ def test_course_data_is_the_course_line():
     assert dataset.x.shape == (100, 1) and dataset.y.dtype == np.float32
     np.testing.assert_allclose(dataset.y, 0.8 * dataset.x + 0.7, rtol=1e-6)
     assert abs(dataset.x.mean()) < 0.3 and 0.7 < dataset.x.std() < 1.3
+
+
+def _stats(x):
+    return x.mean(axis=0).astype(np.float32), x.std(axis=0).astype(np.float32)
+
+
+def test_folded_standardisation_equals_z_scores_times_weights():
+    rng = np.random.RandomState(0)
+    x = (rng.normal(size=(20, 3)) * [1.0, 30.0, 0.1] + [5.0, 100.0, -2.0]).astype(np.float32)
+    y = rng.normal(size=(20, 1)).astype(np.float32)
+    mean, std = _stats(x)
+    for model in ("linear", "logistic"):
+        tg = graph_lib.build(model, 3, 0.01, seed=1, standardize=True)
+        with tf.Session(graph=tg.graph) as session:
+            session.run(tg.init_op)
+            graph_lib.set_standardization(session, tg, mean, std)
+            weights, bias = session.run([tg.model.weights, tg.model.bias])
+            score = tg.model.logits if model == "logistic" else tg.model.predictions
+            value = session.run(score, {tg.x: x, tg.y: y})
+        expected = ((x - mean) / std).dot(weights) + bias
+        np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-4)
+        assert tg.model.weights.name == models_scope(model) + "/weights:0"
+
+
+def models_scope(model):
+    from tfcourse import models
+    return models.get(model).SCOPE
+
+
+def _readers(tensor):
+    """The ops that read ``tensor``, looking through the while loop's Enter ops."""
+    found = []
+    for op in tensor.consumers():
+        found.extend(_readers(op.outputs[0]) if op.type == "Enter" else [op])
+    return found
+
+
+def test_no_step_makes_a_standardised_copy_of_the_data():
+    # The data ([rows, n_features]) are read only by the model's matmul and its gradient:
+    # nothing subtracts the mean from them or divides them by the standard deviation.
+    tg = graph_lib.build("linear", 3, 0.01, seed=1, standardize=True, n_rows=50)
+    data_tensors = [tensor for op in tg.graph.get_operations()
+                    if op.name.startswith("original_data/") and op.type != "Assign"
+                    for tensor in op.outputs if tensor.shape.ndims == 2 and tensor.shape[1] == 3]
+    assert len(data_tensors) == 3  # x_init, x, the stored data
+    readers = [op for tensor in data_tensors for op in _readers(tensor)]
+    assert {op.type for op in readers} == {"MatMul", "Assign"}
+    # the model, train_op's gradient, the loop's forward pass and gradient, the loss after the loop
+    assert len([op for op in readers if op.type == "MatMul"]) == 5
+    assert "standardize/mean:0" in [v.name for v in tg.saved_variables]
+
+
+def test_inference_graph_has_the_checkpoint_names_and_no_training_ops():
+    train = graph_lib.build("logistic", 2, 0.01, seed=1, standardize=True)
+    infer = graph_lib.build_inference("logistic", 2, standardize=True)
+    assert ([v.op.name for v in infer.saved_variables] ==
+            [v.op.name for v in train.saved_variables] ==
+            ["global_step", "logistic_model/weights", "logistic_model/bias", "standardize/mean",
+             "standardize/std"])
+    assert list(infer.outputs) == ["predictions", "probabilities"]
+    assert infer.x.name == "original_data/x:0" and infer.x.op.type == "Placeholder"
+    ops = infer.graph.get_operations()
+    assert not [op.name for op in ops if op.name.split("/")[0] in ("optimizer", "after_steps")]
+    assert not {op.type for op in ops} & {"ApplyGradientDescent", "AssignAdd", "While", "Enter",
+                                          "HistogramSummary"}
+    assert infer.graph.finalized and len(ops) * 3 < len(train.graph.get_operations())
+
+
+def test_inference_graph_restores_a_training_checkpoint(tmp_path):
+    x = np.array([[1.0, 20.0], [3.0, -10.0], [0.5, 0.0]], np.float32)
+    train = graph_lib.build("linear", 2, 0.01, seed=4, standardize=True)
+    with tf.Session(graph=train.graph) as session:
+        session.run(train.init_op)
+        graph_lib.set_standardization(session, train, [1.0, 5.0], [2.0, 10.0])
+        train.global_step.load(7, session)
+        expected = session.run(train.model.predictions, {train.x: x})
+        prefix = train.saver.save(session, str(tmp_path / "model.ckpt"), global_step=7)
+    infer = graph_lib.build_inference("linear", 2, standardize=True)
+    with tf.Session(graph=infer.graph) as session:
+        infer.saver.restore(session, prefix)
+        assert session.run(infer.global_step) == 7
+        np.testing.assert_array_equal(session.run(infer.outputs["predictions"], {infer.x: x}),
+                                      expected)
+
+
+def test_device_function_makes_the_distributed_graph():
+    cluster = tf.train.ClusterSpec({"ps": ["127.0.0.1:1"], "worker": ["127.0.0.1:2"]})
+    setter = tf.train.replica_device_setter(worker_device="/job:worker/task:0", cluster=cluster)
+    tg = graph_lib.build("linear", 2, 0.01, seed=1, standardize=True, device_fn=setter,
+                         sync_replicas=2)
+    single = graph_lib.build("linear", 2, 0.01, seed=1, standardize=True)
+    assert ([v.op.name for v in tg.saved_variables] ==
+            [v.op.name for v in single.saved_variables])
+    assert all(v.device == "/job:ps/task:0" for v in tg.graph.get_collection("variables"))
+    assert tg.model.loss.device == "/job:worker/task:0"
+    assert tg.train_loop is None and tg.data_init is None and tg.x.op.type == "Placeholder"
+    assert [v.op.name for v in tg.graph.get_collection(tf.GraphKeys.LOCAL_VARIABLES)] == [
+        "optimizer/sync_rep_local_step"]  # SyncReplicasOptimizer's; no data variables
+    assert isinstance(tg.optimizer, tf.train.SyncReplicasOptimizer)
+    assert tg.after.loss is tg.model.loss and not tg.graph.finalized
+
+    def summaries(graph):
+        return sorted(op.name for op in graph.get_operations()
+                      if op.type in ("ScalarSummary", "HistogramSummary"))
+    assert summaries(tg.graph) == summaries(single.graph) == [
+        "linear_model/bias_0", "linear_model/weights_0", "loss/loss"]

@@ -158,11 +158,16 @@ def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
             os.remove(str(copy / name))
     result, lines = run(copy, show_ops=True)
     assert "linear_model/weights:0" in result.ops and "original_data/x:0" in result.ops
-    assert any(line.startswith("graph (rebuilt from model.json)") for line in lines)
-    # The same graph but for the gradient code's shape constants: training knows the row count.
+    assert any(line.startswith("graph (inference graph rebuilt from model.json)")
+               for line in lines)
+    # The inference graph: the training graph's model and variables, no optimizer, loop or data.
     from_meta = set(run(linear_dir, show_ops=True)[0].ops)
-    outside = {name for name in from_meta.symmetric_difference(result.ops) if "_grad/" not in name}
-    assert outside == set()
+    assert {"linear_model/predictions:0", "loss/mse:0", "global_step:0",
+            "save/restore_all"} <= set(result.ops) & from_meta
+    assert "  original_data/x:0  Placeholder float32 [None, 1]" in lines
+    assert not [name for name in result.ops if name.split("/")[0] in (
+        "optimizer", "train_loop", "after_steps", "input") or "x_data" in name]
+    assert any(name.startswith("optimizer/") for name in from_meta)
 
 
 def test_show_ops_on_foreign_checkpoint(tmp_path):

@@ -7,6 +7,7 @@ which drops unknown flags. Errors become one line on stderr and an exit code:
 interrupted. ``--verbose`` shows the traceback.
 """
 
+import collections
 import os
 import re
 import sys
@@ -51,28 +52,74 @@ flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the 
                                      "errors")
 
 CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
+CONFIG_FLAGS = ("config",) + tuple(key.name for key in config_lib.SCHEMA)
+
+
+def _run_train(given):
+    """One process, or one task of a distributed job when a cluster is given (flags or
+    TF_CONFIG)."""
+    overrides = dict((name, value) for name, value in given.items()
+                     if name in config_lib.ROOT_KEYS)
+    config = config_lib.resolve(given.get("config"), overrides)
+    if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
+        _train_distributed(config, given)
+    else:
+        _train(config, given)
+
+
+def _run_restore(given):
+    from tfcourse.commands import restore
+    restore.restore(given["ckpt"], given.get("predict"))
+
+
+def _run_evaluate(given):
+    from tfcourse.commands import predict
+    predict.evaluate(given["ckpt"], given["input"])
+
+
+def _run_predict(given):
+    from tfcourse.commands import predict
+    predict.predict(given["ckpt"], given["input"], given["output"], given.get("overwrite", False))
+
+
+def _run_plot(given):
+    from tfcourse.commands import plot
+    plot.plot(given["ckpt"], given["output"], given.get("overwrite", False))
+
+
+def _run_inspect(given):
+    from tfcourse.commands import inspect as inspect_ckpt
+    inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))
+
+
+def _run_export(given):
+    from tfcourse.commands import export
+    export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
+
+
+Command = collections.namedtuple("Command", "help flags required function")
+Command.__doc__ = """One command: its help line, the flags it takes, the flags it needs and the
+function that runs it on the flag values given (a dict)."""
 
 COMMANDS = {
-    "train": ("train a model (built-in course data unless the config names a CSV)",
-              ("config",) + tuple(key.name for key in config_lib.SCHEMA) +
-              ("quiet", "verbose") + CLUSTER_FLAGS + ("sync", "wait_secs")),
-    "restore": ("rebuild a trained model, restore its checkpoint, print what it learned",
-                ("ckpt", "predict", "verbose")),
-    "evaluate": ("print a trained model's loss and metrics on a labelled CSV file",
-                 ("ckpt", "input", "verbose")),
-    "predict": ("write a trained model's predictions for the rows of a CSV file",
-                ("ckpt", "input", "output", "overwrite", "verbose")),
-    "plot": ("draw a trained model's fit and learning curves into a PNG file",
-             ("ckpt", "output", "overwrite", "verbose")),
-    "inspect": ("print what a checkpoint holds: variables, global step, config (any TF checkpoint)",
-                ("ckpt", "show_ops", "verbose")),
-    "export": ("write a trained model as a SavedModel (tag serve, signature serving_default)",
-               ("ckpt", "export_dir", "overwrite", "verbose")),
+    "train": Command("train a model (built-in course data unless the config names a CSV)",
+                     CONFIG_FLAGS + ("quiet", "verbose") + CLUSTER_FLAGS + ("sync", "wait_secs"),
+                     (), _run_train),
+    "restore": Command("rebuild a trained model, restore its checkpoint, print what it learned",
+                       ("ckpt", "predict", "verbose"), ("ckpt",), _run_restore),
+    "evaluate": Command("print a trained model's loss and metrics on a labelled CSV file",
+                        ("ckpt", "input", "verbose"), ("ckpt", "input"), _run_evaluate),
+    "predict": Command("write a trained model's predictions for the rows of a CSV file",
+                       ("ckpt", "input", "output", "overwrite", "verbose"),
+                       ("ckpt", "input", "output"), _run_predict),
+    "plot": Command("draw a trained model's fit and learning curves into a PNG file",
+                    ("ckpt", "output", "overwrite", "verbose"), ("ckpt", "output"), _run_plot),
+    "inspect": Command("print what a checkpoint holds: variables, global step, config (any TF "
+                       "checkpoint)", ("ckpt", "show_ops", "verbose"), ("ckpt",), _run_inspect),
+    "export": Command("write a trained model as a SavedModel (tag serve, signature "
+                      "serving_default)", ("ckpt", "export_dir", "overwrite", "verbose"),
+                      ("ckpt", "export_dir"), _run_export),
 }
-
-REQUIRED = {"restore": ("ckpt",), "evaluate": ("ckpt", "input"),
-            "predict": ("ckpt", "input", "output"), "inspect": ("ckpt",), "plot": ("ckpt", "output"),
-            "export": ("ckpt", "export_dir")}
 
 USAGE = """usage: tfcourse COMMAND [--flag=value ...]
 
@@ -95,16 +142,17 @@ exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 int
 
 
 def _usage():
-    return USAGE.format("\n".join("  {:9s} {}".format(name, text)
-                                  for name, (text, _) in sorted(COMMANDS.items())))
+    return USAGE.format("\n".join("  {:9s} {}".format(name, command.help)
+                                  for name, command in sorted(COMMANDS.items())))
 
 
 def _command_help(command):
-    text, names = COMMANDS[command]
-    lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", text, "", "flags:"]
-    for name in names:
+    entry = COMMANDS[command]
+    lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", entry.help, "",
+             "flags:"]
+    for name in entry.flags:
         flag = FLAGS[name]
-        if name in REQUIRED.get(command, ()):
+        if name in entry.required:
             default = " (required)"
         elif flag.default is None:
             default = ""
@@ -168,7 +216,7 @@ def parse(argv):
         raise UsageError(_flag_error(err))
     if len(rest) > 1:
         raise UsageError("unexpected argument '{}' (flags are written --name=value)".format(rest[1]))
-    allowed = COMMANDS[command][1]
+    allowed = COMMANDS[command].flags
     given = {}
     for name in FLAGS:
         if FLAGS[name].present:
@@ -181,44 +229,22 @@ def parse(argv):
 
 
 def run(command, given):
-    """Runs a parsed command; returns the exit code."""
-    missing = [name for name in REQUIRED.get(command, ()) if not given.get(name)]
+    """Runs a parsed command; returns the exit code.
+
+    Raises:
+        UsageError: a flag the command needs is missing.
+    """
+    entry = COMMANDS[command]
+    missing = [name for name in entry.required if not given.get(name)]
     if missing:
         raise UsageError("{} needs {}".format(command, ", ".join("--" + name for name in missing)))
-    if command == "train":
-        from tfcourse.train import trainer
-        overrides = dict((name, value) for name, value in given.items()
-                         if name in config_lib.ROOT_KEYS)
-        config = config_lib.resolve(given.get("config"), overrides)
-        if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
-            _train_distributed(config, given)
-        else:
-            _train(trainer, config, given)
-    elif command == "restore":
-        from tfcourse.commands import restore
-        restore.restore(given["ckpt"], given.get("predict"))
-    elif command == "evaluate":
-        from tfcourse.commands import predict
-        predict.evaluate(given["ckpt"], given["input"])
-    elif command == "predict":
-        from tfcourse.commands import predict
-        predict.predict(given["ckpt"], given["input"], given["output"],
-                          given.get("overwrite", False))
-    elif command == "plot":
-        from tfcourse.commands import plot
-        plot.plot(given["ckpt"], given["output"], given.get("overwrite", False))
-    elif command == "inspect":
-        from tfcourse.commands import inspect as inspect_ckpt
-        inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))
-    elif command == "export":
-        from tfcourse.commands import export
-        export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
+    entry.function(given)
     return 0
 
 
-def _train(trainer, config, given):
+def _train(config, given):
     """Trains with a live progress line on a terminal, plain log lines otherwise."""
-    from tfcourse.train import console
+    from tfcourse.train import console, trainer
     if given.get("quiet") and given.get("verbose"):
         raise UsageError("flags --quiet and --verbose exclude each other")
     if given.get("quiet"):

@@ -1,38 +1,50 @@
-"""The whole training graph: data, model, global step, optimizer, summaries, Saver.
+"""The two graphs: the training graph (one builder, single-process or distributed) and the
+inference graph every command that only predicts uses.
 
-Data is held in the session by non-trainable local variables that are filled
+Training data are held in the session by non-trainable local variables filled
 once from placeholders (``original_data/x_init``), so the graph and its
 ``.meta`` file do not grow with the data. ``original_data/x`` and
 ``original_data/y`` are ``placeholder_with_default`` over those variables:
 training reads the stored data; feeding them evaluates or predicts on other
-rows through the same ops.
+rows through the same ops. Under a device function
+(``tf.train.replica_device_setter``) the same builder makes a worker's graph:
+variables on the ps tasks, minibatches fed to ``x`` and ``y``.
+
+Every graph takes raw features; standardisation is folded into the model's
+linear map (see ``tfcourse.standardization``).
 """
 
 import collections
 
 from tfcourse import models
+from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
+from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
+    fold_standardization, set_standardization, standardization_variables)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x y x_init y_init data_init model global_step train_op steps train_loop "
-                  "after summary_op saver saved_variables init_op mean std input_init")
-TrainGraph.__doc__ = """Handles on the ops of a built graph.
+                  "after summary_op saver saved_variables init_op mean std input_init "
+                  "optimizer ready")
+TrainGraph.__doc__ = """Handles on the ops of a built training graph.
 
 Attributes:
     graph: the ``tf.Graph``.
-    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 inputs
-        (placeholders with the stored data as default).
-    x_init, y_init: placeholders that ``data_init`` stores in the session.
+    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 raw inputs (placeholders
+        with the stored data as default; plain placeholders in a distributed graph).
+    x_init, y_init: placeholders that ``data_init`` stores in the session
+        (None in a distributed graph, which holds no data).
     data_init: op that fills the data variables (feed x_init, y_init).
     model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
     global_step: int64 scalar variable.
     train_op: one gradient-descent step on the variables not frozen
         (increments global_step), as the course runs it.
     steps, train_loop: ``session.run(train_loop, {steps: k})`` runs k steps
-        in one call (see ``_train_loop``); a ``LoopOutputs``.
+        in one call (see ``tfcourse.graph_loop``); a ``LoopOutputs`` (None without the loop).
     after: ``Snapshot`` of loss, weights and bias once the loop's steps are
         done (fetch it, or ``summary_op``, in the same run as ``train_loop``;
-        with ``steps`` 0 it shows the current state).
+        with ``steps`` 0 it shows the current state). Without the loop: the
+        model's loss and variables.
     summary_op: merged summaries of ``after``: scalar ``loss/loss``,
         histograms ``<scope>/weights_0`` and ``<scope>/bias_0``.
     saver: ``tf.train.Saver`` over ``saved_variables``: global_step, the
@@ -41,11 +53,28 @@ Attributes:
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
     input_init: initialises the minibatch iterator (None for full-batch training).
+    optimizer: the optimizer (a ``SyncReplicasOptimizer`` with ``sync_replicas``).
+    ready: 1-D string tensor naming the global variables not initialised yet
+        (empty when a distributed worker may start).
 """
 
-LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite")
-LoopOutputs.__doc__ = """``steps_done`` int32; ``loss`` float32, the loss the last step started
-from; ``finite`` bool, False when that loss or the parameters are not finite."""
+InferenceGraph = collections.namedtuple(
+    "InferenceGraph", "graph x y model outputs global_step saver saved_variables init_op mean std")
+InferenceGraph.__doc__ = """The inference graph: raw features in, the model's outputs out.
+
+Attributes:
+    graph: the finalised ``tf.Graph``: no optimizer, no training loop, no data
+        variables, no global-step increment.
+    x: ``[None, n_features]`` float32 raw features (``original_data/x``).
+    y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
+    model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
+    outputs: OrderedDict name -> ``[None, 1]`` float32 tensor, the model
+        module's ``outputs(model)`` (the SavedModel's signature outputs).
+    global_step: int64 scalar variable (restored, never incremented).
+    saver, saved_variables: as in ``TrainGraph``; the checkpoint's variable names.
+    init_op: initialises the variables (restoring then overwrites them).
+    mean, std: the standardisation variables, or None.
+"""
 
 Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
@@ -70,14 +99,22 @@ def _add_summaries(snapshot, model):
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
 
 
-def standardize_features(x, n_features):
-    """Z-scores ``x`` in the graph, so checkpoints and exports take raw features."""
-    with tf.variable_scope("standardize"):
-        mean = tf.get_variable("mean", [n_features], tf.float32, tf.zeros_initializer(),
-                               trainable=False)
-        std = tf.get_variable("std", [n_features], tf.float32, tf.ones_initializer(),
-                              trainable=False)
-        return tf.divide(x - mean, std, name="x"), mean, std
+def _build_model(model_name, x, y, n_features, seed, statistics):
+    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
+    if statistics is None:
+        return models.get(model_name).build(x, y, n_features, seed)
+    found = {}
+    with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
+                           custom_getter=fold_standardization(statistics[0], statistics[1],
+                                                              found)):
+        model = models.get(model_name).build(x, y, n_features, seed)
+    return model._replace(weights=found["weights"], bias=found["bias"])
+
+
+def _saver(global_step, model, statistics, max_to_keep=5, sharded=False):
+    saved = [global_step, model.weights, model.bias] + list(statistics or [])
+    return tf.train.Saver(saved, max_to_keep=max_to_keep, sharded=sharded,
+                          save_relative_paths=True), saved
 
 
 def _minibatches(batch_source, n_features, batch_size):
@@ -102,12 +139,30 @@ def _with_rows(variable, n_rows, n_columns):
     return value
 
 
+def _inputs(n_features, stored, n_rows):
+    """``(x, y, x_init, y_init, data_init, train_data)`` in scope ``original_data``."""
+    with tf.variable_scope("original_data"):
+        if not stored:
+            x = tf.placeholder(tf.float32, [None, n_features], name="x")
+            y = tf.placeholder(tf.float32, [None, 1], name="y")
+            return x, y, None, None, None, (x, y)
+        x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
+        y_init = tf.placeholder(tf.float32, [None, 1], name="y_init")
+        x_data, y_data = _data_variable(x_init, "x_data"), _data_variable(y_init, "y_data")
+        x = tf.placeholder_with_default(x_data, [None, n_features], name="x")
+        y = tf.placeholder_with_default(y_data, [None, 1], name="y")
+        data_init = tf.local_variables_initializer()
+        train_data = (_with_rows(x_data, n_rows, n_features), _with_rows(y_data, n_rows, 1))
+    return x, y, x_init, y_init, data_init, train_data
+
+
 def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
-          standardize=False, batch_source=None, n_rows=None):
+          standardize=False, batch_source=None, n_rows=None, device_fn=None,
+          train_loop=None, sync_replicas=0):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
-        model_name: "linear" or "logistic".
+        model_name: a key of ``tfcourse.models.MODELS``.
         n_features: number of input features (int >= 1).
         learning_rate: gradient-descent learning rate (float > 0).
         seed: graph-level seed; op-level seeds derive from it (int).
@@ -115,113 +170,131 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             the optimizer's var_list; they keep their initial value. At least
             one must stay trainable.
         max_to_keep: how many recent checkpoints the Saver keeps.
-        standardize: z-score the features in the graph with the ``mean`` and
-            ``std`` variables (set them with ``set_standardization``).
+        standardize: z-score the features with the ``mean`` and ``std``
+            variables (set them with ``set_standardization``), folded into
+            the linear map.
         batch_source: None to train on the stored data (full batch), or a
             generator function of ``(x, y)`` minibatches to train on, through
             ``tf.data`` (the loss in ``after`` is then the last minibatch's);
             it has a ``batch_size`` attribute (rows per batch).
         n_rows: rows of the stored training data, if known (for speed).
+        device_fn: None for one process; a device function such as
+            ``tf.train.replica_device_setter`` for a distributed worker: the
+            variables go where it says, the graph stores no data (``train_op``
+            trains on the minibatch fed to ``x`` and ``y``) and is not
+            finalised (``MonitoredTrainingSession``'s scaffold adds its ops).
+        train_loop: build the in-graph loop (``steps``, ``train_loop``);
+            None: only without ``device_fn``.
+        sync_replicas: with N > 0, wrap the optimizer in
+            ``tf.train.SyncReplicasOptimizer`` aggregating N replicas' gradients.
 
     Returns:
         a ``TrainGraph``.
     """
+    distributed = device_fn is not None
+    with_loop = not distributed if train_loop is None else train_loop
     graph = tf.Graph()
-    with graph.as_default():
+    with graph.as_default(), tf.device(device_fn):
         tf.set_random_seed(seed)
         root_scope = tf.get_variable_scope()
         global_step = tf.train.get_or_create_global_step()
-        with tf.variable_scope("original_data"):
-            x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
-            y_init = tf.placeholder(tf.float32, [None, 1], name="y_init")
-            x_data, y_data = _data_variable(x_init, "x_data"), _data_variable(y_init, "y_data")
-            x = tf.placeholder_with_default(x_data, [None, n_features], name="x")
-            y = tf.placeholder_with_default(y_data, [None, 1], name="y")
-            data_init = tf.local_variables_initializer()
-            train_data = (_with_rows(x_data, n_rows, n_features), _with_rows(y_data, n_rows, 1))
-
-        def forward(x, y):
-            features, mean, std = (standardize_features(x, n_features) if standardize
-                                  else (x, None, None))
-            return models.get(model_name).build(features, y, n_features, seed), mean, std
-
+        x, y, x_init, y_init, data_init, train_data = _inputs(n_features, not distributed, n_rows)
+        statistics = standardization_variables(n_features) if standardize else None
+        model = _build_model(model_name, x, y, n_features, seed, statistics)
         iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)
                     if batch_source else None)
 
         def loss_again(inputs=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return forward(*(inputs or train_data))[0].loss
+                return _build_model(model_name, *(inputs or train_data), n_features=n_features,
+                                    seed=seed, statistics=statistics).loss
 
         def batch_loss():
             return loss_again(iterator.get_next() if iterator else None)
 
-        model, mean, std = forward(x, y)
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
         with tf.variable_scope("optimizer"):
             optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+            if sync_replicas:
+                optimizer = tf.train.SyncReplicasOptimizer(
+                    optimizer, replicas_to_aggregate=sync_replicas,
+                    total_num_replicas=sync_replicas)
             train_op = optimizer.minimize(model.loss, global_step=global_step,
                                           var_list=var_list, name="train")
-            steps, train_loop = _train_loop(batch_loss, optimizer, var_list, global_step, model)
-        with tf.name_scope("after_steps"), tf.control_dependencies(list(train_loop)):
-            after = Snapshot(loss=tf.identity(train_loop.loss) if iterator else loss_again(),
-                             weights=model.weights.read_value(), bias=model.bias.read_value())
+            steps, loop = (train_loop_ops(batch_loss, optimizer, var_list, global_step, model)
+                           if with_loop else (None, None))
+        if loop is None:
+            after = Snapshot(model.loss, model.weights, model.bias)
+        else:
+            with tf.name_scope("after_steps"), tf.control_dependencies(list(loop)):
+                after = Snapshot(loss=tf.identity(loop.loss) if iterator else loss_again(),
+                                 weights=model.weights.read_value(),
+                                 bias=model.bias.read_value())
         _add_summaries(after, model)
         summary_op = tf.summary.merge_all()
-        saved = [global_step, model.weights, model.bias] + ([mean, std] if standardize else [])
-        saver = tf.train.Saver(saved, max_to_keep=max_to_keep, save_relative_paths=True)
+        saver, saved = _saver(global_step, model, statistics, max_to_keep, sharded=distributed)
         init_op = tf.global_variables_initializer()
-    graph.finalize()
+        ready = (tf.identity(tf.report_uninitialized_variables(tf.global_variables()), "ready")
+                 if distributed else None)
+    if not distributed:
+        graph.finalize()
+    mean, std = statistics or (None, None)
     return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
                       model=model, global_step=global_step, train_op=train_op, steps=steps,
-                      train_loop=train_loop, after=after, summary_op=summary_op, saver=saver,
+                      train_loop=loop, after=after, summary_op=summary_op, saver=saver,
                       saved_variables=saved, init_op=init_op, mean=mean, std=std,
-                      input_init=iterator.initializer if iterator else None)
+                      input_init=iterator.initializer if iterator else None,
+                      optimizer=optimizer, ready=ready)
 
 
-def build_for(config, spec, batch_source=None, n_rows=None):
+def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync_replicas=0):
     """``build`` for a resolved config and a model spec (``tfcourse.model_dir.ModelSpec``)."""
     return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
-                 config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows)
+                 config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
+                 device_fn=device_fn, sync_replicas=sync_replicas)
 
 
-def _train_loop(loss_fn, optimizer, var_list, global_step, model):
-    """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
+def build_inference(model_name, n_features, standardize, seed=0):
+    """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
-    Each iteration builds the loss anew on the same variables (``loss_fn``) and
-    applies the optimizer to it: the same ops as ``train_op``, so K steps in
-    one run are bit-identical to K runs of one step. The loop stops early
-    after a step whose loss is not finite; ``global_step`` then advances by the
-    steps done, and the outputs say whether the loss and the updated
-    parameters are finite.
+    Its variables have the training graph's names (``global_step``,
+    ``<scope>/weights``, ``<scope>/bias``, ``standardize/mean`` and ``std``),
+    so any tfcourse checkpoint restores into it.
+
+    Args:
+        model_name: a key of ``tfcourse.models.MODELS``.
+        n_features: number of input features (int >= 1).
+        standardize: whether the model standardises its features.
+        seed: seed of the initialisers (their values are replaced by a restore).
 
     Returns:
-        ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
+        an ``InferenceGraph``.
     """
-    steps = tf.placeholder(tf.int32, [], name="steps")
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(seed)
+        global_step = tf.train.get_or_create_global_step()
+        x, y = _inputs(n_features, False, None)[:2]
+        statistics = standardization_variables(n_features) if standardize else None
+        model = _build_model(model_name, x, y, n_features, seed, statistics)
+        outputs = models.get(model_name).outputs(model)
+        saver, saved = _saver(global_step, model, statistics)
+        init_op = tf.global_variables_initializer()
+    graph.finalize()
+    mean, std = statistics or (None, None)
+    return InferenceGraph(graph=graph, x=x, y=y, model=model, outputs=outputs,
+                          global_step=global_step, saver=saver, saved_variables=saved,
+                          init_op=init_op, mean=mean, std=std)
 
-    def cond(done, loss):
-        return tf.logical_and(done < steps, tf.is_finite(loss))
 
-    def body(done, loss):
-        loss = loss_fn()
-        step = optimizer.minimize(loss, var_list=var_list)
-        with tf.control_dependencies([step]):
-            return done + 1, tf.identity(loss)
-
-    done, loss = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0.0)],
-                               parallel_iterations=1, back_prop=False, name="train_loop")
-    advance = tf.assign_add(global_step, tf.cast(done, tf.int64))
-    with tf.control_dependencies([advance]):
-        checks = [tf.reduce_all(tf.is_finite(value)) for value in
-                  (loss, model.weights.read_value(), model.bias.read_value())]
-        outputs = LoopOutputs(steps_done=tf.identity(done), loss=tf.identity(loss),
-                              finite=tf.reduce_all(tf.stack(checks), name="finite"))
-    return steps, outputs
+def build_inference_for(config, spec):
+    """``build_inference`` for a saved config and model spec."""
+    return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed)
 
 
 def session_config(log_device_placement=False):
-    """The ``tf.ConfigProto`` every tfcourse session uses."""
+    """The ``tf.ConfigProto`` every single-process tfcourse session uses."""
     return tf.ConfigProto(log_device_placement=log_device_placement)
 
 
@@ -229,12 +302,3 @@ def load_data(session, train_graph, dataset):
     """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables."""
     session.run(train_graph.data_init,
                 feed_dict={train_graph.x_init: dataset.x, train_graph.y_init: dataset.y})
-
-
-def set_standardization(session, train_graph, mean, std):
-    """Sets the standardisation variables (``[n_features]`` float32 each).
-
-    Uses ``Variable.load``, which feeds the value: no constant joins the graph.
-    """
-    train_graph.mean.load(mean, session)
-    train_graph.std.load(std, session)

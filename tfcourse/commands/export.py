@@ -1,6 +1,7 @@
 """Exporting a trained model as a SavedModel for TensorFlow Serving and ``saved_model_cli``.
 
-The SavedModel holds the restored graph under tag ``serve`` with one
+The SavedModel holds the restored inference graph (``tfcourse.graph.build_inference``: no
+optimizer, training loop or data variables) under tag ``serve`` with one
 signature, ``serving_default``: input ``x`` (``[None, n_features]`` float32,
 raw features: standardisation is inside the graph), outputs ``predictions``
 (``[None, 1]`` float32) and, for logistic regression, ``probabilities``.
@@ -57,12 +58,8 @@ def signature(loaded):
         ``[None, n_features]`` float32; outputs ``predictions`` ``[None, 1]``
         float32 and, for logistic regression, ``probabilities`` ``[None, 1]`` float32.
     """
-    model = loaded.tg.model
-    outputs = {"predictions": model.predictions}
-    if model.probabilities is not None:
-        outputs["probabilities"] = model.probabilities
     return tf.saved_model.signature_def_utils.predict_signature_def(
-        inputs={"x": loaded.tg.x}, outputs=outputs)
+        inputs={"x": loaded.tg.x}, outputs=dict(loaded.tg.outputs))
 
 
 def write_saved_model(loaded, directory):

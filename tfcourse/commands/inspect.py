@@ -152,9 +152,10 @@ def _graph_from_meta(meta_path):
 
 
 def _graph_from_tfcourse(config, spec):
-    """Rebuilds a tfcourse model's graph from its saved config and spec."""
+    """Builds a tfcourse model's inference graph (what ``restore`` and ``export`` use) from its
+    saved config and spec."""
     from tfcourse import graph as graph_lib  # only needed without a .meta file
-    return graph_lib.build_for(config, spec).graph
+    return graph_lib.build_inference_for(config, spec).graph
 
 
 def graph_names(graph):
@@ -176,7 +177,7 @@ def _show_ops(prefix, config, spec, out):
         graph, source = _graph_from_meta(meta_path), meta_path
     elif spec is not None:
         graph = _graph_from_tfcourse(config, spec)
-        source = "rebuilt from {}".format(model_dir_lib.SPEC_FILE)
+        source = "inference graph rebuilt from {}".format(model_dir_lib.SPEC_FILE)
     else:
         out("graph: not available (no {} and no tfcourse model.json beside it)".format(meta_path))
         return None

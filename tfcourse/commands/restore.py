@@ -12,7 +12,8 @@ from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
 LoadedModel = collections.namedtuple("LoadedModel", "spec config tg session checkpoint global_step")
-LoadedModel.__doc__ = """A restored model in an open session (see ``open_model``)."""
+LoadedModel.__doc__ = """A restored model in an open session (see ``open_model``); ``tg`` is its
+``tfcourse.graph.InferenceGraph``."""
 
 RestoreResult = collections.namedtuple(
     "RestoreResult", "checkpoint global_step weights bias loss predictions probabilities")
@@ -30,7 +31,10 @@ Attributes:
 
 @contextlib.contextmanager
 def open_model(ckpt):
-    """Rebuilds the graph a model directory describes and restores the checkpoint.
+    """Builds the inference graph a model directory describes and restores the checkpoint.
+
+    The inference graph (``tfcourse.graph.build_inference``) has no optimizer,
+    training loop or data variables; its variables have the training graph's names.
 
     Args:
         ckpt: a model directory (its latest checkpoint) or a checkpoint prefix.
@@ -43,7 +47,7 @@ def open_model(ckpt):
     """
     model_dir, prefix = model_dir_lib.find_checkpoint(ckpt)
     config, spec = model_dir_lib.read_metadata(model_dir)
-    tg = graph_lib.build_for(config, spec)
+    tg = graph_lib.build_inference_for(config, spec)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
         model_dir_lib.restore(tg.saver, session, prefix, tg.saved_variables)
@@ -52,12 +56,14 @@ def open_model(ckpt):
 
 
 def run_outputs(loaded, x):
-    """Predictions (and probabilities for logistic regression) for ``x`` ``[n, n_features]``."""
-    model = loaded.tg.model
-    fetches = [model.predictions] + ([model.probabilities] if model.probabilities is not None
-                                     else [])
-    values = loaded.session.run(fetches, feed_dict={loaded.tg.x: x})
-    return values[0], (values[1] if len(values) > 1 else None)
+    """The model's outputs for raw features ``x`` ``[n, n_features]`` float32.
+
+    Returns:
+        ``(predictions, probabilities)``, ``[n, 1]`` float32 each; probabilities
+        is None for a model without that output.
+    """
+    values = loaded.session.run(loaded.tg.outputs, feed_dict={loaded.tg.x: x})
+    return values["predictions"], values.get("probabilities")
 
 
 def parse_rows(text, n_features):

@@ -99,10 +99,13 @@ class TrainingRun(object):
         self.verbose = False
         self.last_loss = float("nan")
 
-    def open_writers(self):
+    def open_writers(self, train=True):
+        """Creates the run directory and its writers (``train`` False: only ``eval``, for a
+        distributed chief whose session writes ``train``)."""
         self.run_dir = new_run_dir(self.config.summary_dir)
-        self.writers["train"] = tf.summary.FileWriter(os.path.join(self.run_dir, "train"),
-                                                      self.tg.graph)
+        if train:
+            self.writers["train"] = tf.summary.FileWriter(os.path.join(self.run_dir, "train"),
+                                                          self.tg.graph)
         if self.validation is not None:
             self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
 
