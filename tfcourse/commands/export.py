@@ -12,8 +12,6 @@ previous export (if any) intact and never a half-written one.
 """
 
 import os
-import shutil
-import tempfile
 
 from tfcourse import files
 from tfcourse.commands import restore
@@ -78,30 +76,6 @@ def write_saved_model(loaded, directory):
     builder.save()
 
 
-def _make_stage(export_dir):
-    """Creates ``.<name>.export-<pid>-*`` beside ``export_dir``; returns its path."""
-    parent = os.path.dirname(os.path.abspath(export_dir))
-    os.makedirs(parent, exist_ok=True)
-    prefix = "." + os.path.basename(export_dir) + ".export-"
-    files.remove_stale_stages(parent, prefix)
-    return tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
-
-
-def _publish(built, export_dir, stage):
-    """Renames ``built`` to ``export_dir``; an old export is moved into ``stage`` first
-    and put back if the rename fails."""
-    old = None
-    if os.path.isdir(export_dir):
-        old = os.path.join(stage, "old")
-        os.rename(export_dir, old)
-    try:
-        os.rename(built, export_dir)
-    except BaseException:
-        if old is not None:
-            os.rename(old, export_dir)
-        raise
-
-
 def export(ckpt, export_dir, overwrite=False, out=print):
     """Exports the tfcourse model at ``ckpt`` as a SavedModel in ``export_dir``.
 
@@ -122,13 +96,13 @@ def export(ckpt, export_dir, overwrite=False, out=print):
     export_dir = os.path.normpath(os.path.expanduser(export_dir))
     check_export_dir(export_dir, overwrite)
     with restore.open_model(ckpt) as loaded:
-        stage = _make_stage(export_dir)
+        stage = files.StagedDirectory(export_dir, "export")
         try:
-            built = os.path.join(stage, "new")
-            write_saved_model(loaded, built)
-            _publish(built, export_dir, stage)
+            os.rmdir(stage.directory)  # SavedModelBuilder refuses a directory that exists
+            write_saved_model(loaded, stage.directory)
+            stage.publish(replace=True)
         finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            stage.discard()
         outputs = sorted(signature(loaded).outputs)
         out("exported {} (global_step {}) to {}".format(loaded.checkpoint, loaded.global_step,
                                                         export_dir))
