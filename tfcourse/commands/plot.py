@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 from matplotlib import figure as mpl_figure, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from tfcourse import data, files  # noqa: E402
+from tfcourse import data, files, models  # noqa: E402
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import restore
 from tfcourse.data import stream
@@ -86,8 +86,8 @@ def fit_data(loaded, split):
     low, high = min(v.min() for v in shown), max(v.max() for v in shown)
     low, high = (low - 1.0, high + 1.0) if low == high else (low, high)
     values["line_x"] = np.linspace(low, high, GRID_POINTS, dtype=np.float32)
-    predictions, probabilities = restore.run_outputs(loaded, values["line_x"].reshape(-1, 1))
-    values["line_y"] = (predictions if probabilities is None else probabilities)[:, 0]
+    score = models.get(loaded.spec.model).score(loaded.tg.model)
+    values["line_y"] = loaded.session.run(score, {loaded.tg.x: values["line_x"].reshape(-1, 1)})[:, 0]
     return values
 
 
@@ -171,7 +171,7 @@ def _scatter(ax, values, x_key, y_key):
 
 def _draw_fit(ax, values, spec):
     _scatter(ax, values, "_x", "_y")
-    fitted = "fitted line" if spec.model == "linear" else "fitted P({} = 1)".format(spec.label)
+    fitted = models.get(spec.model).FITTED.format(label=spec.label)
     ax.plot(values["line_x"], values["line_y"], color="tab:red", linewidth=2, label=fitted)
     ax.set(xlabel=spec.feature_names[0], ylabel=spec.label, title="data and fit")
     ax.legend(fontsize="small")
@@ -251,12 +251,14 @@ def _save(figure, output):
         figure.savefig(stream_, format="png", dpi=DPI)
 
 
+_PANELS = {"predicted_vs_actual": predicted_vs_actual, "roc": roc_data}
+
+
 def _data_panel(loaded, split):
     if len(loaded.spec.feature_names) == 1:
         return "fit", fit_data(loaded, split)
-    if loaded.spec.model == "linear":
-        return "predicted_vs_actual", predicted_vs_actual(loaded, split)
-    return "roc", roc_data(loaded, split)
+    panel = models.get(loaded.spec.model).PLOT_PANEL
+    return panel, _PANELS[panel](loaded, split)
 
 
 def plot(ckpt, output, overwrite=False, out=print):

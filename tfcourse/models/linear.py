@@ -11,6 +11,8 @@ from tfcourse.tf_compat import tf
 NAME = "linear"
 SCOPE = "linear_model"
 BUILTIN_DATA = "course"
+PLOT_PANEL = "predicted_vs_actual"  # tfcourse plot, several features: predicted against actual
+FITTED = "fitted line"  # tfcourse plot, one feature: legend of the fitted curve
 DEFAULT_N_SAMPLES = 100
 DEFAULT_VALIDATION = 0.0
 
