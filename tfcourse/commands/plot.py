@@ -87,7 +87,8 @@ def fit_data(loaded, split):
     low, high = (low - 1.0, high + 1.0) if low == high else (low, high)
     values["line_x"] = np.linspace(low, high, GRID_POINTS, dtype=np.float32)
     score = models.get(loaded.spec.model).score(loaded.tg.model)
-    values["line_y"] = loaded.session.run(score, {loaded.tg.x: values["line_x"].reshape(-1, 1)})[:, 0]
+    line_x = values["line_x"].reshape(-1, 1)
+    values["line_y"] = loaded.session.run(score, {loaded.tg.x: line_x})[:, 0]
     return values
 
 

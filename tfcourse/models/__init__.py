@@ -5,7 +5,7 @@ A model module has:
     BUILTIN_DATA           the built-in data set it trains on without a CSV ("course" or "classes")
     DEFAULT_N_SAMPLES      rows of that built-in data set
     DEFAULT_VALIDATION     validation fraction of the built-in data (CSV data: 0.2)
-    PLOT_PANEL, FITTED     tfcourse plot's data panel for several features, legend of the fitted curve
+    PLOT_PANEL, FITTED     tfcourse plot: data panel for several features, fitted curve's legend
     build(x, y, n_features, seed) -> Model     pure graph code (tensors in, tensors out)
     label_error(y) -> None or (row, message)   what is wrong with ``[n, 1]`` float32 labels
     outputs(model) -> OrderedDict              named output tensors (SavedModel, predict, restore)

@@ -60,5 +60,5 @@ def score(model):
 
 
 def metrics(y_true, scores):
-    """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (see ``tfcourse.metrics``)."""
+    """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (``tfcourse.metrics``)."""
     return metrics_lib.regression(np.asarray(y_true), np.asarray(scores))

@@ -70,7 +70,7 @@ def label_error(y):
 
 
 def outputs(model):
-    """``{"predictions": [batch, 1] 0./1. float32, "probabilities": [batch, 1] P(y = 1) float32}``."""
+    """``{"predictions": [batch, 1] 0./1., "probabilities": [batch, 1] P(y = 1)}``, float32."""
     return collections.OrderedDict([("predictions", model.predictions),
                                     ("probabilities", model.probabilities)])
 
