@@ -1,0 +1,255 @@
+"""The one CSV reader: pandas' C parser over blocks of the file, every cell checked.
+
+A file is read in blocks of whole records (``BLOCK_BYTES``); ``tfcourse.data.layout``
+finds each block's records, their lines and field counts with numpy, and pandas parses
+the numbers of the columns asked for. In memory the blocks' rows are joined; when
+streaming they are consumed one block at a time, in constant memory. Both paths run
+the same code, so they accept and refuse the same files with the same message.
+
+Checks, in reading order (the first problem of the file is the one reported):
+a NUL byte, a byte that is not UTF-8, a row with more or fewer fields than the header,
+a missing cell, a cell that is not a number to pandas (``'1_000'``, ``'0x10'``,
+``'٣'``) or not finite as float32 (``nan``, ``inf``, ``1e39``). Before the rows: an
+empty file, empty or duplicate column names; after them: a header without rows.
+When a block holds a bad cell it is parsed again as text and ``pd.to_numeric``
+(vectorised, per column) finds the first bad cell for the message.
+
+Accepted, as the csv module accepts them: a UTF-8 byte-order mark, LF, CRLF or CR line
+ends, blank lines anywhere (line numbers stay those of the file), quoted fields (also
+over several lines), spaces around numbers and names.
+"""
+
+import collections
+import csv
+import io
+
+import numpy as np
+
+from tfcourse.data import layout
+from tfcourse.errors import DataError
+
+BLOCK_BYTES = 16 * 2 ** 20
+BOM = b"\xef\xbb\xbf"
+
+Header = collections.namedtuple("Header", "path names line")
+Header.__doc__ = """A CSV file's checked header: ``names`` (tuple of str, stripped) on ``line``."""
+
+Chunk = collections.namedtuple("Chunk", "values lines")
+Chunk.__doc__ = """Rows of a block: ``values`` ``[rows, columns]`` float32 (finite) and
+``lines`` ``[rows]`` int64, the 1-based line where each row starts."""
+
+
+def _pandas():
+    """pandas, imported when a file is read (it costs a third of a second at start-up)."""
+    import pandas as pd
+    return pd
+
+
+def _parse_options(pd):
+    """pandas < 1.3 rounds with a fast, inexact converter unless asked for "high"."""
+    major, minor = (int(part) for part in pd.__version__.split(".")[:2])
+    return {"float_precision": "high"} if (major, minor) < (1, 3) else {}
+
+
+def _blocks(path, block_bytes):
+    """Yields ``(block, first_line, Layout)`` for consecutive blocks of whole records.
+
+    Raises:
+        DataError: the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as handle:
+            carry = handle.read(len(BOM))
+            if carry == BOM:
+                carry = b""
+            line, final = 1, False
+            while not final:
+                piece = handle.read(block_bytes)
+                final = len(piece) < block_bytes
+                block = carry + piece
+                found = layout.scan_block(block, line, final)
+                yield block, line, found
+                carry, line = block[found.used:], line + found.n_lines
+    except OSError as err:
+        raise DataError("{}: cannot read: {}".format(path, err.strerror or err))
+
+
+def _structural_error(path, block, line, found, first, n_fields):
+    """``(byte offset, message)`` of the block's first NUL, non-UTF-8 byte or ragged record
+    (records from index ``first`` on), or None."""
+    problems = []
+    if found.nul is not None:
+        problems.append((found.nul, "{}:{}: malformed CSV: line contains NULL byte".format(
+            path, layout.line_of(block, found.nul, line))))
+    if found.bad_utf8 is not None:
+        problems.append((found.bad_utf8, "{}:{}: not UTF-8 text (byte {{}})".format(
+            path, layout.line_of(block, found.bad_utf8, line))))
+    records = found.records
+    ragged = np.flatnonzero(records.n_fields[first:] != n_fields)
+    if len(ragged):
+        k = first + ragged[0]
+        problems.append((int(records.starts[k]), "{}:{}: expected {} fields as in the header, "
+                         "found {}".format(path, records.lines[k], n_fields, records.n_fields[k])))
+    return min(problems) if problems else None
+
+
+def read_header(path):
+    """Reads and checks the header row (the file's first non-blank record).
+
+    Raises:
+        DataError: unreadable or empty file, a NUL or non-UTF-8 byte before the header's
+            end, empty or duplicate column names.
+    """
+    offset = 0
+    for block, line, found in _blocks(path, 2 ** 20):
+        if len(found.records.starts):
+            end = int(found.records.ends[0])
+            problem = _structural_error(path, block, line, found, len(found.records.starts), 0)
+            if problem is not None and problem[0] <= end:
+                raise DataError(_with_offset(problem[1], path, offset + problem[0]))
+            text = block[found.records.starts[0]:end].decode("utf-8")
+            names = next(csv.reader(io.StringIO(text)))
+            return Header(path, _check_names(path, int(found.records.lines[0]), names),
+                          int(found.records.lines[0]))
+        offset += found.used
+    raise DataError("{}: empty file, expected a header row".format(path))
+
+
+def _with_offset(message, path, offset):
+    """Fills in the file offset of a non-UTF-8 byte (the BOM included)."""
+    if "not UTF-8" not in message:
+        return message
+    with open(path, "rb") as handle:
+        bom = len(BOM) if handle.read(len(BOM)) == BOM else 0
+    return message.format(offset + bom)
+
+
+def _check_names(path, line, names):
+    names = tuple(name.strip() for name in names)
+    for column, name in enumerate(names, 1):
+        if not name:
+            raise DataError("{}:{}:{}: empty column name".format(path, line, column))
+        if names.index(name) != column - 1:
+            raise DataError("{}:{}:{}: duplicate column name '{}'".format(path, line, column, name))
+    return names
+
+
+def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
+    """Reads the file's rows, checked, one block at a time.
+
+    Args:
+        header: the file's ``Header`` (``read_header``).
+        columns: 0-based column indices to read, in the order wanted.
+        block_bytes: bytes read at a time.
+
+    Yields:
+        ``Chunk`` s in file order (a block without rows yields nothing).
+
+    Raises:
+        DataError: naming file, line and column of the file's first problem (see the
+            module docstring), or a header without rows.
+    """
+    path, n_fields = header.path, len(header.names)
+    pd = _pandas()
+    offset, n_rows, skip_header = 0, 0, True
+    for block, line, found in _blocks(path, block_bytes):
+        records = found.records
+        first = 0
+        if skip_header and len(records.starts):
+            first, skip_header = 1, False
+        problem = _structural_error(path, block, line, found, first, n_fields)
+        limit = problem[0] if problem else found.used
+        last = first + int(np.searchsorted(records.ends[first:], limit, side="left"))
+        if last > first:
+            lines = records.lines[first:last]
+            text = block[records.starts[first]:records.ends[last - 1]]
+            values = _values(pd, path, header, columns, text, lines)
+            n_rows += len(values)
+            yield Chunk(values, lines)
+        if problem is not None:
+            raise DataError(_with_offset(problem[1], path, offset + problem[0]))
+        offset += found.used
+    if not n_rows:
+        raise DataError("{}: no data rows after the header".format(path))
+
+
+def _read(pd, text, columns, **options):
+    frame = pd.read_csv(io.BytesIO(text), header=None, usecols=sorted(set(columns)),
+                        index_col=False, skip_blank_lines=True, encoding="utf-8", engine="c",
+                        low_memory=False, **options)
+    return [frame[index].values for index in columns]
+
+
+def _values(pd, path, header, columns, text, lines):
+    """``[rows, len(columns)]`` float32 of the block's rows; DataError for its first bad cell."""
+    try:
+        parsed = _read(pd, text, columns, keep_default_na=False, na_values=[""],
+                       **_parse_options(pd))
+        if all(column.dtype.kind in "iuf" for column in parsed) and all(
+                len(column) == len(lines) for column in parsed):
+            with np.errstate(over="ignore", invalid="ignore"):
+                values = np.stack([column.astype(np.float32) for column in parsed], axis=1) \
+                    if parsed else np.zeros((len(lines), 0), np.float32)
+            if np.isfinite(values).all():
+                return values
+    except (ValueError, OverflowError) as err:  # pandas' ParserError is a ValueError
+        del err
+    raise _first_bad_cell(pd, path, header, columns, text, lines)
+
+
+def _first_bad_cell(pd, path, header, columns, text, lines):
+    """The DataError for the first bad cell of a block, found column by column with
+    ``pd.to_numeric`` (the block is read again as text)."""
+    cells = _read(pd, text, columns, dtype=object, na_filter=False)
+    first = None
+    for index, column in sorted(zip(columns, cells)):
+        stripped = pd.Series(column).astype(str).str.strip()
+        with np.errstate(over="ignore", invalid="ignore"):
+            numbers = pd.to_numeric(stripped, errors="coerce").astype(np.float64).values
+            bad = (stripped.values == "") | ~np.isfinite(numbers) | ~np.isfinite(
+                numbers.astype(np.float32))
+        if bad.any():
+            row = int(np.argmax(bad))
+            if first is None or row < first[0]:
+                first = (row, index, stripped.values[row], numbers[row])
+    if first is None:
+        return DataError("{}:{}: pandas could not read the rows from this line on".format(
+            path, lines[0]))
+    row, index, cell, number = first
+    if not cell:
+        problem = "missing value"
+    elif np.isnan(number) and cell.lower().lstrip("+-") != "nan":
+        problem = "{!r} is not a number".format(cell)
+    else:
+        problem = "{!r} is not finite (as float32)".format(cell)
+    return DataError("{}:{}:{} (column '{}'): {}".format(
+        path, lines[row], index + 1, header.names[index], problem))
+
+
+def read_text(header):
+    """All cells of the file as read (str, not stripped), for writing them through.
+
+    Returns:
+        ``[rows, columns]`` object array of str, in file order.
+
+    Raises:
+        DataError: as ``read_chunks`` for the file's structure (not its numbers).
+    """
+    pd = _pandas()
+    parts = []
+    offset, skip_header = 0, True
+    for block, line, found in _blocks(header.path, BLOCK_BYTES):
+        records = found.records
+        first = 0
+        if skip_header and len(records.starts):
+            first, skip_header = 1, False
+        problem = _structural_error(header.path, block, line, found, first, len(header.names))
+        if problem is not None:
+            raise DataError(_with_offset(problem[1], header.path, offset + problem[0]))
+        offset += found.used
+        if len(records.starts) > first:
+            text = block[records.starts[first]:records.ends[-1]]
+            cells = _read(pd, text, list(range(len(header.names))), dtype=object,
+                          na_filter=False)
+            parts.append(np.stack(cells, axis=1).astype(object))
+    return np.concatenate(parts) if parts else np.zeros((0, len(header.names)), object)
