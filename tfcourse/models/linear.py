@@ -11,8 +11,6 @@ from tfcourse.tf_compat import tf
 NAME = "linear"
 SCOPE = "linear_model"
 BUILTIN_DATA = "course"
-DEFAULT_N_SAMPLES = 100
-DEFAULT_VALIDATION = 0.0
 
 
 def build(x, y, n_features, seed):

@@ -11,8 +11,6 @@ from tfcourse.tf_compat import tf
 NAME = "logistic"
 SCOPE = "logistic_model"
 BUILTIN_DATA = "classes"
-DEFAULT_N_SAMPLES = 500
-DEFAULT_VALIDATION = 0.2
 
 
 def build(x, y, n_features, seed):

@@ -23,7 +23,6 @@ import numpy as np
 
 from tfcourse import config as config_lib, data
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.data import stream
 from tfcourse.train import loop
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec: part of this module's API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
@@ -176,12 +175,13 @@ def _check_model_dir(model_dir, spec):
 
 
 def _load(config):
-    if stream.should_stream(config.data):
+    if config.data.stream:
         raise UsageError("data.stream: streamed CSV files are not supported by distributed "
                          "training; set data.stream: false")
-    split = data.load(config.data, config.model, config.seed)
+    model = models.get(config.model)
+    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
     spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
-                                 data.standardize_enabled(config.data))
+                                 config.data.standardize)
     return split.train, spec
 
 
