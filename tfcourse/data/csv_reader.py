@@ -158,7 +158,7 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         if skip_header and len(records.starts):
             first, skip_header = 1, False
         problem = _structural_error(path, block, line, found, first, n_fields)
-        limit = problem[0] if problem else found.used
+        limit = problem[0] if problem else found.used + 1
         last = first + int(np.searchsorted(records.ends[first:], limit, side="left"))
         if last > first:
             lines = records.lines[first:last]
