@@ -113,10 +113,11 @@ BAD = [
 
 
 @pytest.mark.parametrize("content, label, features, label_error, expected", BAD)
-def test_bad_input_gives_one_message_on_both_paths(tmp_path, content, label, features,
+def test_bad_input_gives_one_message_on_both_paths(tmp_path, recwarn, content, label, features,
                                                    label_error, expected):
     path = write(tmp_path, content)
     assert messages(path, label, features, label_error) == {expected.format(path)}
+    assert not [str(warning.message) for warning in recwarn]  # the error is the one line shown
 
 
 def test_non_utf8_bytes_deep_in_a_large_file(tmp_path):
