@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/bench.py                   # everything, 1 GB CSV
     .venv/bin/python scripts/bench.py --csv_mb 50 --rows 200000 --cols 50   # a quick run
+    .venv/bin/python scripts/bench.py --skip course --skip fullbatch --skip stream \
+        --skip startup --skip cluster                    # the CSV reader alone (6 and 7)
 
 Sections (each can be skipped with --skip NAME):
   course     µs per step on the course case: tfcourse's loop (summaries every 100 steps, a
@@ -13,6 +15,10 @@ Sections (each can be skipped with --skip NAME):
   startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
   cluster    global steps/s of 1 ps + 2 workers (scripts/cluster.py) against one process on the
              course data; on one 2-core machine this measures the overhead, not a speed-up
+  csvload    rows/s loading a generated CSV into memory (--csv_rows x --csv_cols floats) with
+             tfcourse's checked reader against pandas.read_csv on the same file
+  badcell    seconds until tfcourse reports a bad cell near the end of a --bad_mb CSV, read
+             whole and streamed, against pandas.read_csv reading the same file
 The machine is shared and noisy: medians of repeated measurements, compared within this run only.
 """
 
@@ -32,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from tfcourse import config as config_lib, data, graph as graph_lib, reference  # noqa: E402
+from tfcourse.errors import DataError  # noqa: E402
 from tfcourse.train import trainer
 from tfcourse.tf_compat import TF_VERSION, tf  # noqa: E402
 
@@ -270,14 +277,85 @@ def bench_cluster(workdir, steps=3000):
     print("  (one 2-core machine: this is the overhead of gRPC round trips, not a speed-up)")
 
 
+PANDAS_LOAD = ("import sys, time, pandas\n"
+               "started = time.perf_counter()\n"
+               "frame = pandas.read_csv(sys.argv[1])\n"
+               "print(time.perf_counter() - started, len(frame))\n")
+
+
+def pandas_seconds(path, repeat=3):
+    """Median seconds of ``pandas.read_csv(path)`` in a fresh process (its own memory)."""
+    times = []
+    for _ in range(repeat):
+        _, _, lines = run_measured([sys.executable, "-c", PANDAS_LOAD, path], HERE)
+        times.append(float(lines[-1][1].split()[0]))
+    return statistics.median(times)
+
+
+def write_float_csv(path, rows, cols):
+    """``rows`` x ``cols`` normal floats (6 decimals), the last column named ``label``."""
+    rng = np.random.RandomState(1)
+    with open(path, "w") as handle:
+        handle.write(",".join("f{}".format(i) for i in range(cols - 1)) + ",label\n")
+        for start in range(0, rows, 100000):
+            np.savetxt(handle, rng.normal(size=(min(100000, rows - start), cols)), fmt="%.6f",
+                       delimiter=",")
+
+
+def bench_csvload(workdir, rows, cols):
+    path = os.path.join(workdir, "load-{}x{}.csv".format(rows, cols))
+    write_float_csv(path, rows, cols)
+    pandas_s = pandas_seconds(path)
+    tfcourse_s = median_time(lambda: data.read_csv(path, "label"), 3)
+    print("\n## 6. Loading a CSV into memory, {} x {} floats ({:.0f} MB), median of 3".format(
+        rows, cols, os.path.getsize(path) / 1e6))
+    print("  tfcourse {:.2f} M rows/s ({:.2f} s)   pandas.read_csv {:.2f} M rows/s ({:.2f} s)   "
+          "tfcourse / pandas {:.2f}x (target >= 0.5)".format(
+              rows / tfcourse_s / 1e6, tfcourse_s, rows / pandas_s / 1e6, pandas_s,
+              pandas_s / tfcourse_s))
+
+
+def bench_badcell(workdir, megabytes):
+    path = os.path.join(workdir, "bad-{}mb.csv".format(megabytes))
+    rows = write_csv(path, megabytes)
+    with open(path, "a") as handle:
+        handle.write("0.1,0.2,0.3,0.4,0.5,x,0.7,0.8,0.9,1.0,1.1\n" +
+                     "1,2,3,4,5,6,7,8,9,10,11\n" * 1000)
+    line = rows + 2
+    pandas_s = pandas_seconds(path)
+    results = {}
+    for name, stream in (("in memory", False), ("streamed", True)):
+        def report():
+            try:
+                data.load(config_lib.resolve(None).data._replace(
+                    path=path, label="label", stream=stream, validation_fraction=0.2,
+                    n_samples=None, standardize=True, batch_size=4096), 42)
+            except DataError as err:
+                results[name] = str(err)
+        results[name + " s"] = median_time(report, 3)
+    print("\n## 7. A bad cell near the end of a {:.0f} MiB CSV (line {}), median of 3".format(
+        os.path.getsize(path) / 2 ** 20, line))
+    for name in ("in memory", "streamed"):
+        print("  tfcourse {:9s} reports it in {:.2f} s   pandas.read_csv reads the file in {:.2f} s"
+              "   tfcourse / pandas {:.2f}x (target <= 3)".format(
+                  name, results[name + " s"], pandas_s, results[name + " s"] / pandas_s))
+    print("  message: {}".format(results["streamed"].replace(workdir + os.sep, "")))
+    assert results["streamed"] == results["in memory"], results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=100000, help="course-case steps")
     parser.add_argument("--rows", type=int, default=1000000, help="full-batch rows")
     parser.add_argument("--cols", type=int, default=100, help="full-batch columns")
     parser.add_argument("--csv_mb", type=int, default=1024, help="size of the streamed CSV (MB)")
+    parser.add_argument("--csv_rows", type=int, default=200000, help="rows of the loaded CSV")
+    parser.add_argument("--csv_cols", type=int, default=10, help="columns of the loaded CSV")
+    parser.add_argument("--bad_mb", type=int, default=105,
+                        help="size of the CSV with a bad cell near its end (MB)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=("course", "fullbatch", "stream", "startup", "cluster"))
+                        choices=("course", "fullbatch", "stream", "startup", "cluster", "csvload",
+                                 "badcell"))
     args = parser.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
@@ -295,6 +373,10 @@ def main():
             bench_startup(workdir)
         if "cluster" not in args.skip:
             bench_cluster(workdir)
+        if "csvload" not in args.skip:
+            bench_csvload(workdir, args.csv_rows, args.csv_cols)
+        if "badcell" not in args.skip:
+            bench_badcell(workdir, args.bad_mb)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

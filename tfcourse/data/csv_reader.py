@@ -22,6 +22,7 @@ over several lines), spaces around numbers and names.
 import collections
 import csv
 import io
+import warnings
 
 import numpy as np
 
@@ -162,8 +163,8 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         last = first + int(np.searchsorted(records.ends[first:], limit, side="left"))
         if last > first:
             lines = records.lines[first:last]
-            text = block[records.starts[first]:records.ends[last - 1]]
-            values = _values(pd, path, header, columns, text, lines)
+            values = _values(pd, path, header, columns, (block, records.starts[first:last],
+                                                          records.ends[first:last]), lines)
             n_rows += len(values)
             yield Chunk(values, lines)
         if problem is not None:
@@ -174,32 +175,88 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
 
 
 def _read(pd, text, columns, **options):
-    frame = pd.read_csv(io.BytesIO(text), header=None, usecols=sorted(set(columns)),
-                        index_col=False, skip_blank_lines=True, encoding="utf-8", engine="c",
-                        low_memory=False, **options)
+    """The ``columns`` of the records in ``text`` (bytes), as pandas parses them."""
+    with warnings.catch_warnings():  # mixed types in a column: reported as a bad cell instead
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        frame = pd.read_csv(io.BytesIO(text), header=None, usecols=sorted(set(columns)),
+                            index_col=False, skip_blank_lines=True, encoding="utf-8",
+                            engine="c", **options)
     return [frame[index].values for index in columns]
 
 
-def _values(pd, path, header, columns, text, lines):
-    """``[rows, len(columns)]`` float32 of the block's rows; DataError for its first bad cell."""
+def _values(pd, path, header, columns, records, lines):
+    """``[rows, len(columns)]`` float32 of the block's rows; DataError for its first bad cell.
+
+    ``records`` is ``(block, starts, ends)``: where each row's text is. pandas parses the
+    rows; a column it could not read as numbers goes through ``pd.to_numeric``, and the
+    first row holding a cell that is missing, not a number or not finite is checked again
+    on its own text for the message.
+    """
+    block, starts, ends = records
+    text = block[starts[0]:ends[-1]]
     try:
         parsed = _read(pd, text, columns, keep_default_na=False, na_values=[""],
                        **_parse_options(pd))
-        if all(column.dtype.kind in "iuf" for column in parsed) and all(
-                len(column) == len(lines) for column in parsed):
-            with np.errstate(over="ignore", invalid="ignore"):
-                values = np.stack([column.astype(np.float32) for column in parsed], axis=1) \
-                    if parsed else np.zeros((len(lines), 0), np.float32)
-            if np.isfinite(values).all():
-                return values
-    except (ValueError, OverflowError) as err:  # pandas' ParserError is a ValueError
-        del err
+    except (ValueError, OverflowError):  # pandas' ParserError is a ValueError
+        parsed = None
+    if parsed is not None and all(len(column) == len(lines) for column in parsed):
+        values, suspect = _numbers(pd, parsed, len(lines))
+        if not suspect.any():
+            return values
+        for row in np.flatnonzero(suspect):  # the first suspect row is normally the bad one
+            error = _row_error(pd, path, header, columns, block[starts[row]:ends[row]],
+                               lines[row])
+            if error is not None:
+                raise error
     raise _first_bad_cell(pd, path, header, columns, text, lines)
 
 
+def _numbers(pd, parsed, n_rows):
+    """``(values, suspect)``: float32 ``[rows, columns]`` and the rows holding a cell that
+    is not a finite float32 number (or could not be parsed as one)."""
+    values = np.empty((n_rows, len(parsed)), np.float32)
+    suspect = np.zeros(n_rows, bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j, column in enumerate(parsed):
+            if column.dtype.kind in "iuf":
+                values[:, j] = column
+            elif column.dtype.kind == "O":
+                values[:, j] = pd.to_numeric(column, errors="coerce").astype(np.float64)
+            else:  # e.g. a column of True / False
+                values[:, j] = np.nan
+            suspect |= ~np.isfinite(values[:, j])
+    return values, suspect
+
+
+def _cell_problem(pd, cell):
+    """What is wrong with one cell's text as a float32 number, or None."""
+    cell = cell.strip()
+    if not cell:
+        return "missing value"
+    with np.errstate(over="ignore", invalid="ignore"):
+        number = float(pd.to_numeric(pd.Series([cell], dtype=object), errors="coerce")[0])
+        finite = np.isfinite(number) and np.isfinite(np.float32(number))
+    if finite:
+        return None
+    if np.isnan(number) and cell.lower().lstrip("+-") != "nan":
+        return "{!r} is not a number".format(cell)
+    return "{!r} is not finite (as float32)".format(cell)
+
+
+def _row_error(pd, path, header, columns, record, line):
+    """The DataError for the first bad cell (in file order) of one record (bytes), or None."""
+    cells = next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")))
+    for index in sorted(set(columns)):
+        problem = _cell_problem(pd, cells[index])
+        if problem is not None:
+            return DataError("{}:{}:{} (column '{}'): {}".format(
+                path, line, index + 1, header.names[index], problem))
+    return None
+
+
 def _first_bad_cell(pd, path, header, columns, text, lines):
-    """The DataError for the first bad cell of a block, found column by column with
-    ``pd.to_numeric`` (the block is read again as text)."""
+    """The DataError for the first bad cell of a block pandas could not parse, found column
+    by column with ``pd.to_numeric`` (the block is read again as text)."""
     cells = _read(pd, text, columns, dtype=object, na_filter=False)
     first = None
     for index, column in sorted(zip(columns, cells)):
@@ -211,19 +268,13 @@ def _first_bad_cell(pd, path, header, columns, text, lines):
         if bad.any():
             row = int(np.argmax(bad))
             if first is None or row < first[0]:
-                first = (row, index, stripped.values[row], numbers[row])
+                first = (row, index, stripped.values[row])
     if first is None:
         return DataError("{}:{}: pandas could not read the rows from this line on".format(
             path, lines[0]))
-    row, index, cell, number = first
-    if not cell:
-        problem = "missing value"
-    elif np.isnan(number) and cell.lower().lstrip("+-") != "nan":
-        problem = "{!r} is not a number".format(cell)
-    else:
-        problem = "{!r} is not finite (as float32)".format(cell)
+    row, index, cell = first
     return DataError("{}:{}:{} (column '{}'): {}".format(
-        path, lines[row], index + 1, header.names[index], problem))
+        path, lines[row], index + 1, header.names[index], _cell_problem(pd, cell)))
 
 
 def read_text(header):

@@ -59,10 +59,11 @@ def scan_block(block, first_line, final):
     """
     raw = np.frombuffer(block, np.uint8)
     size = len(raw)
-    quotes = np.flatnonzero(raw == QUOTE)
+    quoted = block.find(b'"') >= 0
+    quotes = np.flatnonzero(raw == QUOTE) if quoted else None
     terminators = np.flatnonzero(raw == LF)
-    cr = np.flatnonzero(raw == CR)
-    if len(cr):
+    if block.find(b"\r") >= 0:
+        cr = np.flatnonzero(raw == CR)
         after = cr + 1
         crlf = np.zeros(len(cr), bool)
         crlf[after < size] = raw[after[after < size]] == LF
@@ -71,8 +72,9 @@ def scan_block(block, first_line, final):
             lone_cr = lone_cr[lone_cr != size - 1]
         if len(lone_cr):
             terminators = np.union1d(terminators, lone_cr)
-    outside = _count_before(quotes, terminators) % 2 == 0
-    record_ends = terminators[outside]
+    record_ends = terminators
+    if quoted:
+        record_ends = terminators[_count_before(quotes, terminators) % 2 == 0]
     if final:
         used = size
         ends = np.append(record_ends, size) if (not len(record_ends) or
@@ -84,9 +86,7 @@ def scan_block(block, first_line, final):
     ends = ends.astype(np.int64)
     n_lines = int(_count_before(terminators, np.array([used]))[0])
     lines = first_line + _count_before(terminators, starts)
-    commas = np.flatnonzero(raw[:used] == COMMA)
-    commas = commas[_count_before(quotes, commas) % 2 == 0]
-    n_fields = np.bincount(_count_before(ends, commas), minlength=len(ends))[:len(ends)] + 1
+    n_fields = _field_counts(raw[:used], starts, ends, quotes)
     content = ends - starts
     if size:
         content = content - ((content > 0) & (raw[np.maximum(ends - 1, 0)] == CR))
@@ -100,7 +100,21 @@ def scan_block(block, first_line, final):
                       n_fields=n_fields[keep])
     nul = block.find(b"\0", 0, used)
     return Layout(records=records, used=used, n_lines=n_lines, nul=None if nul < 0 else nul,
-                  bad_utf8=_first_non_utf8(block, raw, used))
+                  bad_utf8=_first_non_utf8(block, used))
+
+
+def _field_counts(raw, starts, ends, quotes):
+    """Fields of each record: commas outside quotes + 1 (``quotes`` None: none in the block)."""
+    if not len(starts):
+        return np.zeros(0, np.int64)
+    if quotes is None:  # the common case: one pass of sums, no comma positions
+        inside = starts < len(raw)
+        counts = np.zeros(len(starts), np.int64)
+        counts[inside] = np.add.reduceat(raw == COMMA, starts[inside], dtype=np.int32)
+        return counts + 1
+    commas = np.flatnonzero(raw == COMMA)
+    commas = commas[_count_before(quotes, commas) % 2 == 0]
+    return np.bincount(_count_before(ends, commas), minlength=len(ends))[:len(ends)] + 1
 
 
 def _whitespace_only(raw, starts, ends):
@@ -113,11 +127,9 @@ def _whitespace_only(raw, starts, ends):
     return np.all(space | ~inside, axis=1)
 
 
-def _first_non_utf8(block, raw, used):
-    if not used or int(raw[:used].max()) < 128:
-        return None
+def _first_non_utf8(block, used):
     try:
-        block[:used].decode("utf-8")
+        block[:used].decode("utf-8")  # faster than looking for bytes >= 128 first
     except UnicodeDecodeError as err:
         return err.start
     return None
