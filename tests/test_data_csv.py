@@ -48,14 +48,16 @@ def messages(path, label="y", features=None, label_error=None):
     return found
 
 
-# --- bad input: the same message on both paths, table-driven ---------------------------------------
+# --- bad input: the same message on both paths, table-driven -------------------------------------
 
 BAD = [
     # (content, label, features, label_error, expected message with {} for the path)
     ("a,b,y\n1,2,3\n4,,6\n", "y", None, None, "{}:3:2 (column 'b'): missing value"),
     ("a,y\n1,0\n2, \n", "y", None, logistic.label_error, "{}:3:2 (column 'y'): missing value"),
-    ('a,b,y\n1,2,3\n4,5,6\n7,"abc",9\n', "y", None, None, "{}:4:2 (column 'b'): 'abc' is not a number"),
-    ('a,b,y\n1,2,3\n4,5,6\n7,"1,5",9\n', "y", None, None, "{}:4:2 (column 'b'): '1,5' is not a number"),
+    ('a,b,y\n1,2,3\n4,5,6\n7,"abc",9\n', "y", None, None,
+     "{}:4:2 (column 'b'): 'abc' is not a number"),
+    ('a,b,y\n1,2,3\n4,5,6\n7,"1,5",9\n', "y", None, None,
+     "{}:4:2 (column 'b'): '1,5' is not a number"),
     ("a,b,y\n1,2,3\n7,1_000,9\n", "y", None, None, "{}:3:2 (column 'b'): '1_000' is not a number"),
     ("a,b,y\n1,2,3\n7,0x10,9\n", "y", None, None, "{}:3:2 (column 'b'): '0x10' is not a number"),
     ("a,b,y\n1,2,3\n7,1.2.3,9\n", "y", None, None, "{}:3:2 (column 'b'): '1.2.3' is not a number"),
@@ -63,18 +65,25 @@ BAD = [
     ("a,b,y\n1,2,3\n7,\u0663,9\n", "y", None, None,
      "{}:3:2 (column 'b'): '\u0663' is not a number"),
     ("a,b,y\n1,2,3\n7,True,9\n", "y", None, None, "{}:3:2 (column 'b'): 'True' is not a number"),
-    ("a,b,y\n1,2,3\n4,nan,6\n", "y", None, None, "{}:3:2 (column 'b'): 'nan' is not finite (as float32)"),
-    ("a,b,y\n1,2,3\n4,NaN,6\n", "y", None, None, "{}:3:2 (column 'b'): 'NaN' is not finite (as float32)"),
-    ("a,b,y\n1,2,3\n4,inf,6\n", "y", None, None, "{}:3:2 (column 'b'): 'inf' is not finite (as float32)"),
-    ("a,b,y\n1,2,3\n4,-inf,6\n", "y", None, None, "{}:3:2 (column 'b'): '-inf' is not finite (as float32)"),
+    ("a,b,y\n1,2,3\n4,nan,6\n", "y", None, None,
+     "{}:3:2 (column 'b'): 'nan' is not finite (as float32)"),
+    ("a,b,y\n1,2,3\n4,NaN,6\n", "y", None, None,
+     "{}:3:2 (column 'b'): 'NaN' is not finite (as float32)"),
+    ("a,b,y\n1,2,3\n4,inf,6\n", "y", None, None,
+     "{}:3:2 (column 'b'): 'inf' is not finite (as float32)"),
+    ("a,b,y\n1,2,3\n4,-inf,6\n", "y", None, None,
+     "{}:3:2 (column 'b'): '-inf' is not finite (as float32)"),
     ("a,b,y\n1,2,3\n4,Infinity,6\n", "y", None, None,
      "{}:3:2 (column 'b'): 'Infinity' is not finite (as float32)"),
-    ("a,b,y\n1,2,3\n4,1e39,6\n", "y", None, None, "{}:3:2 (column 'b'): '1e39' is not finite (as float32)"),
+    ("a,b,y\n1,2,3\n4,1e39,6\n", "y", None, None,
+     "{}:3:2 (column 'b'): '1e39' is not finite (as float32)"),
     ("a,b,y\n1,2,3\n4,-3.5e38,6\n", "y", None, None,
      "{}:3:2 (column 'b'): '-3.5e38' is not finite (as float32)"),
     ("a,y\n1,2\n3,inf\n", "y", None, None, "{}:3:2 (column 'y'): 'inf' is not finite (as float32)"),
-    ("a,b,y\n1,2,3\n4,5,6,7\n", "y", None, None, "{}:3: expected 3 fields as in the header, found 4"),
-    ("a,b,y\n1,2,3\n4,5,6\n7,8\n", "y", None, None, "{}:4: expected 3 fields as in the header, found 2"),
+    ("a,b,y\n1,2,3\n4,5,6,7\n", "y", None, None,
+     "{}:3: expected 3 fields as in the header, found 4"),
+    ("a,b,y\n1,2,3\n4,5,6\n7,8\n", "y", None, None,
+     "{}:4: expected 3 fields as in the header, found 2"),
     (b"a,y\n1,2\n3,\x004\n", "y", None, None, "{}:3: malformed CSV: line contains NULL byte"),
     (b"", "y", None, None, "{}: empty file, expected a header row"),
     ("\n\r\n\n", "y", None, None, "{}: empty file, expected a header row"),
@@ -92,7 +101,8 @@ BAD = [
     ("a,b,y\n1,2,3\n", "y", ["a", "c", "d"], None,
      "{}: feature column(s) 'c', 'd' not found; columns are: a, b, y"),
     ("a,b,y\n1,2,3\n", "y", ["a", "y"], None, "{}: column 'y' is both the label and a feature"),
-    ("a,b,y\n1,2,0\n", "y", ["a", "b", "a"], None, "{}: feature column(s) 'a' listed more than once"),
+    ("a,b,y\n1,2,0\n", "y", ["a", "b", "a"], None,
+     "{}: feature column(s) 'a' listed more than once"),
     ("y\n1\n2\n", "y", None, None, "{}: no feature column: the only column is the label 'y'"),
     ("a,y\n1,0\n2,1\n3,3\n4,2\n5,3\n6,1\n", "y", None, logistic.label_error,
      "{}:4:2 (column 'y'): labels must be 0 or 1 for logistic regression, found 2, 3"),
@@ -108,7 +118,8 @@ BAD = [
      "{}:3:2 (column '\u6e29\u5ea6'): 'x' is not a number"),
     # reading order: a bad cell before a ragged row, a ragged row before a bad cell
     ("a,b,y\n1,2,3\n4,x,6\n7,8\n", "y", None, None, "{}:3:2 (column 'b'): 'x' is not a number"),
-    ("a,b,y\n1,2,3\n7,8\n4,x,6\n", "y", None, None, "{}:3: expected 3 fields as in the header, found 2"),
+    ("a,b,y\n1,2,3\n7,8\n4,x,6\n", "y", None, None,
+     "{}:3: expected 3 fields as in the header, found 2"),
 ]
 
 
@@ -164,7 +175,7 @@ def test_largest_float32_is_finite(tmp_path):
     assert dataset.y[0, 0] == 0.0
 
 
-# --- valid input -----------------------------------------------------------------------------------
+# --- valid input ---------------------------------------------------------------------------------
 
 
 def test_byte_order_mark(tmp_path):
@@ -177,8 +188,9 @@ def test_byte_order_mark(tmp_path):
     np.testing.assert_array_equal(dataset.y, [[0.0], [1.0]])
 
 
-@pytest.mark.parametrize("content", [b"a,b,y\r\n1,2,3\r\n4,5,6\r\n", b"a,b,y\r1,2,3\r4,5,6\r",
-                                     b"a,b,y\n1,2,3\n\n \t\n4,5,6", b'a,"b",y\n"1","2",3\n4,5,"6"\n'])
+@pytest.mark.parametrize("content", [
+    b"a,b,y\r\n1,2,3\r\n4,5,6\r\n", b"a,b,y\r1,2,3\r4,5,6\r", b"a,b,y\n1,2,3\n\n \t\n4,5,6",
+    b'a,"b",y\n"1","2",3\n4,5,"6"\n'])
 def test_line_endings_blank_lines_and_quotes(tmp_path, content):
     dataset = data.read_csv(write(tmp_path, content), "y", block_bytes=5)
     np.testing.assert_array_equal(dataset.x, [[1, 2], [4, 5]])
@@ -256,7 +268,7 @@ def test_model_input_without_label_and_with_missing_features(tmp_path):
         "b, a, extra".format(path))
 
 
-# --- the shipped data sets -------------------------------------------------------------------------
+# --- the shipped data sets -----------------------------------------------------------------------
 
 
 def test_diabetes():

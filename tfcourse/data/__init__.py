@@ -20,7 +20,7 @@ from tfcourse.data import builtin, columns, csv_reader, split as split_lib
 from tfcourse.data.builtin import TRUE_BIAS, TRUE_WEIGHT, classification_data, course_data  # noqa
 from tfcourse.data.columns import standardization  # noqa: F401  (part of this package's API)
 from tfcourse.data.types import Dataset, Split, Streamed  # noqa: F401
-from tfcourse.errors import DataError, UsageError
+from tfcourse.errors import UsageError
 
 MAX_VALIDATION_ROWS = 100000
 
