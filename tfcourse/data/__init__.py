@@ -126,14 +126,12 @@ def read_model_input(path, feature_names, label, label_error=None, require_label
 def _read_dataset(header, indices, feature_names, label, label_error, block_bytes,
                   has_label=True):
     check = columns.LabelCheck(header, label, label_error)
-    parts = []
-    for chunk in csv_reader.read_chunks(header, indices, block_bytes):
-        parts.append(chunk.values)
-        if has_label:
-            check.add(chunk.values[:, -1], chunk.lines)
+    chunk = csv_reader.read_all(header, indices, block_bytes)
+    values = chunk.values
+    if has_label:
+        check.add(values[:, -1], chunk.lines)
     if check.error() is not None:
         raise check.error()
-    values = np.concatenate(parts)
     n_features = len(feature_names)
     return Dataset(x=np.ascontiguousarray(values[:, :n_features]),
                    y=np.ascontiguousarray(values[:, n_features:]) if has_label else None,

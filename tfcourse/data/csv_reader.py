@@ -65,12 +65,14 @@ def _blocks(path, block_bytes):
                 carry = b""
             line, final = 1, False
             while not final:
-                piece = handle.read(block_bytes)
-                final = len(piece) < block_bytes
-                block = carry + piece
+                block = bytearray(len(carry) + block_bytes)  # the carry, then a new piece
+                block[:len(carry)] = carry
+                size = len(carry) + handle.readinto(memoryview(block)[len(carry):])
+                final = size < len(block)
+                del block[size:]
                 found = layout.scan_block(block, line, final)
                 yield block, line, found
-                carry, line = block[found.used:], line + found.n_lines
+                carry, line = bytes(block[found.used:]), line + found.n_lines
     except OSError as err:
         raise DataError("{}: cannot read: {}".format(path, err.strerror or err))
 
@@ -163,8 +165,14 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         last = first + int(np.searchsorted(records.ends[first:], limit, side="left"))
         if last > first:
             lines = records.lines[first:last]
-            values = _values(pd, path, header, columns, (block, records.starts[first:last],
-                                                          records.ends[first:last]), lines)
+            starts, ends = records.starts[first:last], records.ends[first:last]
+            parse = _Parse(pd, columns, text=block[starts[0]:ends[-1]])
+            try:
+                values = _values(pd, path, header, parse,
+                                 lambda row: block[starts[row]:ends[row]], lines)
+            except _RowCountDiffers:
+                raise DataError("{}:{}: pandas could not read the rows from this line on".format(
+                    path, lines[0]))
             n_rows += len(values)
             yield Chunk(values, lines)
         if problem is not None:
@@ -174,41 +182,60 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         raise DataError("{}: no data rows after the header".format(path))
 
 
-def _read(pd, text, columns, **options):
-    """The ``columns`` of the records in ``text`` (bytes), as pandas parses them."""
-    with warnings.catch_warnings():  # mixed types in a column: reported as a bad cell instead
-        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-        frame = pd.read_csv(io.BytesIO(text), header=None, usecols=sorted(set(columns)),
-                            index_col=False, skip_blank_lines=True, encoding="utf-8",
-                            engine="c", **options)
-    return [frame[index].values for index in columns]
+class _Parse(object):
+    """Calls pandas' C parser on the rows of a block (``text``) or of a whole file (``path``,
+    after its header), returning the ``columns`` (0-based indices) in the order asked for."""
+
+    def __init__(self, pd, columns, text=None, path=None):
+        self.pd, self.columns, self.text, self.path = pd, list(columns), text, path
+
+    def __call__(self, **options):
+        used = sorted(set(self.columns))
+        if self.path is not None:  # pandas reads a path faster than it reads a buffer
+            source, options = self.path, dict(options, header=0, encoding="utf-8-sig")
+        else:
+            source, options = io.BytesIO(self.text), dict(options, header=None, encoding="utf-8")
+        with warnings.catch_warnings():  # mixed types in a column: reported as a bad cell
+            warnings.simplefilter("ignore", self.pd.errors.DtypeWarning)
+            frame = self.pd.read_csv(source, usecols=used, index_col=False, skip_blank_lines=True,
+                                     engine="c", **options)
+        return [frame.iloc[:, used.index(index)].values for index in self.columns]
 
 
-def _values(pd, path, header, columns, records, lines):
-    """``[rows, len(columns)]`` float32 of the block's rows; DataError for its first bad cell.
+def _values(pd, path, header, parse, record, lines):
+    """``[rows, len(columns)]`` float32 of some rows; DataError for their first bad cell.
 
-    ``records`` is ``(block, starts, ends)``: where each row's text is. pandas parses the
-    rows; a column it could not read as numbers goes through ``pd.to_numeric``, and the
-    first row holding a cell that is missing, not a number or not finite is checked again
-    on its own text for the message.
+    Args:
+        parse: ``parse(**read_csv_options)`` -> the rows' columns as pandas parses them.
+        record: ``record(row)`` -> the text (bytes) of row ``row``, for the message.
+        lines: ``[rows]`` the line where each row starts.
+
+    A column pandas could not read as numbers goes through ``pd.to_numeric``; the first row
+    holding a cell that is missing, not a number or not finite is checked again on its own
+    text for the message.
     """
-    block, starts, ends = records
-    text = block[starts[0]:ends[-1]]
     try:
-        parsed = _read(pd, text, columns, keep_default_na=False, na_values=[""],
-                       **_parse_options(pd))
+        parsed = parse(keep_default_na=False, na_values=[""], **_parse_options(pd))
     except (ValueError, OverflowError):  # pandas' ParserError is a ValueError
         parsed = None
-    if parsed is not None and all(len(column) == len(lines) for column in parsed):
+    if parsed is not None and any(len(column) != len(lines) for column in parsed):
+        raise _RowCountDiffers()
+    if parsed is not None:
         values, suspect = _numbers(pd, parsed, len(lines))
         if not suspect.any():
             return values
         for row in np.flatnonzero(suspect):  # the first suspect row is normally the bad one
-            error = _row_error(pd, path, header, columns, block[starts[row]:ends[row]],
-                               lines[row])
+            error = _row_error(pd, path, header, parse.columns, record(row), lines[row])
             if error is not None:
                 raise error
-    raise _first_bad_cell(pd, path, header, columns, text, lines)
+    cells = parse(dtype=object, na_filter=False)
+    if any(len(column) != len(lines) for column in cells):
+        raise _RowCountDiffers()
+    raise _first_bad_cell(pd, path, header, parse.columns, cells, lines)
+
+
+class _RowCountDiffers(Exception):
+    """pandas found another number of rows than ``layout`` (not seen in practice)."""
 
 
 def _numbers(pd, parsed, n_rows):
@@ -254,10 +281,9 @@ def _row_error(pd, path, header, columns, record, line):
     return None
 
 
-def _first_bad_cell(pd, path, header, columns, text, lines):
-    """The DataError for the first bad cell of a block pandas could not parse, found column
-    by column with ``pd.to_numeric`` (the block is read again as text)."""
-    cells = _read(pd, text, columns, dtype=object, na_filter=False)
+def _first_bad_cell(pd, path, header, columns, cells, lines):
+    """The DataError for the first bad cell of rows pandas could not parse as numbers, found
+    column by column with ``pd.to_numeric`` in ``cells`` (the columns read again as text)."""
     first = None
     for index, column in sorted(zip(columns, cells)):
         stripped = pd.Series(column).astype(str).str.strip()
@@ -275,6 +301,52 @@ def _first_bad_cell(pd, path, header, columns, text, lines):
     row, index, cell = first
     return DataError("{}:{}:{} (column '{}'): {}".format(
         path, lines[row], index + 1, header.names[index], _cell_problem(pd, cell)))
+
+
+def read_all(header, columns, block_bytes=BLOCK_BYTES):
+    """Reads the whole file's rows, checked: one ``Chunk``, the same as joining
+    ``read_chunks``' (same checks, same messages). When the file's records are sound, pandas
+    parses the file in one call.
+
+    Raises:
+        DataError: as ``read_chunks``.
+    """
+    lines, starts, ends = [], [], []
+    offset, skip_header = 0, True
+    for block, line, found in _blocks(header.path, block_bytes):
+        records = found.records
+        first = 0
+        if skip_header and len(records.starts):
+            first, skip_header = 1, False
+        if _structural_error(header.path, block, line, found, first, len(header.names)):
+            break  # read_chunks finds what comes first: a bad cell or this problem
+        lines.append(records.lines[first:])
+        starts.append(offset + records.starts[first:])
+        ends.append(offset + records.ends[first:])
+        offset += found.used
+    else:
+        lines, starts, ends = (np.concatenate(part) for part in (lines, starts, ends))
+        if not len(lines):
+            raise DataError("{}: no data rows after the header".format(header.path))
+        pd = _pandas()
+        parse = _Parse(pd, columns, path=header.path)
+        try:
+            values = _values(pd, header.path, header, parse,
+                             lambda row: _record(header.path, starts[row], ends[row]), lines)
+            return Chunk(values, lines)
+        except _RowCountDiffers:
+            pass  # the blocks, parsed one by one, give the rows or the error
+    chunks = list(read_chunks(header, columns, block_bytes))
+    return Chunk(np.concatenate([chunk.values for chunk in chunks]),
+                 np.concatenate([chunk.lines for chunk in chunks]))
+
+
+def _record(path, start, end):
+    """Bytes ``start:end`` of the file after its byte-order mark."""
+    with open(path, "rb") as handle:
+        bom = len(BOM) if handle.read(len(BOM)) == BOM else 0
+        handle.seek(bom + int(start))
+        return handle.read(int(end - start))
 
 
 def read_text(header):
@@ -300,7 +372,7 @@ def read_text(header):
         offset += found.used
         if len(records.starts) > first:
             text = block[records.starts[first]:records.ends[-1]]
-            cells = _read(pd, text, list(range(len(header.names))), dtype=object,
-                          na_filter=False)
+            cells = _Parse(pd, range(len(header.names)), text=text)(dtype=object,
+                                                                    na_filter=False)
             parts.append(np.stack(cells, axis=1).astype(object))
     return np.concatenate(parts) if parts else np.zeros((0, len(header.names)), object)
