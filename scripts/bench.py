@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/bench.py                   # everything, 1 GB CSV
     .venv/bin/python scripts/bench.py --csv_mb 50 --rows 200000 --cols 50   # a quick run
+    .venv/bin/python scripts/bench.py --skip course --skip fullbatch --skip stream \
+        --skip startup --skip cluster                    # the CSV reader alone (6 and 7)
 
 Sections (each can be skipped with --skip NAME):
   course     µs per step on the course case: tfcourse's loop (summaries every 100 steps, a
@@ -18,6 +20,10 @@ Sections (each can be skipped with --skip NAME):
   startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
   cluster    global steps/s of 1 ps + 2 workers (scripts/cluster.py) against one process on the
              course data; on one 2-core machine this measures the overhead, not a speed-up
+  csvload    rows/s loading a generated CSV into memory (--csv_rows x --csv_cols floats) with
+             tfcourse's checked reader against pandas.read_csv on the same file
+  badcell    seconds until tfcourse reports a bad cell near the end of a --bad_mb CSV, read
+             whole and streamed, against pandas.read_csv reading the same file
 The machine is shared and noisy: medians of repeated measurements, compared within this run only.
 """
 
@@ -30,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import numpy as np
 
@@ -37,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from tfcourse import config as config_lib, data, graph as graph_lib, reference  # noqa: E402
+from tfcourse.errors import DataError  # noqa: E402
 from tfcourse.train import trainer
 from tfcourse.tf_compat import TF_VERSION, tf  # noqa: E402
 
@@ -397,6 +405,68 @@ def bench_cluster(workdir, steps=3000):
     print("  (one 2-core machine: this is the overhead of gRPC round trips, not a speed-up)")
 
 
+def pandas_seconds(path, repeat=3):
+    """Median seconds of ``pandas.read_csv(path)``, in this process as tfcourse's reader is."""
+    import pandas
+
+    def read():
+        with warnings.catch_warnings():  # the bad cell's column has mixed types
+            warnings.simplefilter("ignore", pandas.errors.DtypeWarning)
+            return pandas.read_csv(path)
+    return median_time(read, repeat)
+
+
+def write_float_csv(path, rows, cols):
+    """``rows`` x ``cols`` normal floats (6 decimals), the last column named ``label``."""
+    rng = np.random.RandomState(1)
+    with open(path, "w") as handle:
+        handle.write(",".join("f{}".format(i) for i in range(cols - 1)) + ",label\n")
+        for start in range(0, rows, 100000):
+            np.savetxt(handle, rng.normal(size=(min(100000, rows - start), cols)), fmt="%.6f",
+                       delimiter=",")
+
+
+def bench_csvload(workdir, rows, cols):
+    path = os.path.join(workdir, "load-{}x{}.csv".format(rows, cols))
+    write_float_csv(path, rows, cols)
+    pandas_s = pandas_seconds(path)
+    tfcourse_s = median_time(lambda: data.read_csv(path, "label"), 3)
+    print("\n## 6. Loading a CSV into memory, {} x {} floats ({:.0f} MB), median of 3".format(
+        rows, cols, os.path.getsize(path) / 1e6))
+    print("  tfcourse {:.2f} M rows/s ({:.2f} s)   pandas.read_csv {:.2f} M rows/s ({:.2f} s)   "
+          "tfcourse / pandas {:.2f}x (target >= 0.5)".format(
+              rows / tfcourse_s / 1e6, tfcourse_s, rows / pandas_s / 1e6, pandas_s,
+              pandas_s / tfcourse_s))
+
+
+def bench_badcell(workdir, megabytes):
+    path = os.path.join(workdir, "bad-{}mb.csv".format(megabytes))
+    rows = write_csv(path, megabytes)
+    with open(path, "a") as handle:
+        handle.write("0.1,0.2,0.3,0.4,0.5,x,0.7,0.8,0.9,1.0,1.1\n" +
+                     "1,2,3,4,5,6,7,8,9,10,11\n" * 1000)
+    line = rows + 2
+    pandas_s = pandas_seconds(path)
+    results = {}
+    for name, stream in (("in memory", False), ("streamed", True)):
+        def report():
+            try:
+                data.load(config_lib.resolve(None).data._replace(
+                    path=path, label="label", stream=stream, validation_fraction=0.2,
+                    n_samples=None, standardize=True, batch_size=4096), 42)
+            except DataError as err:
+                results[name] = str(err)
+        results[name + " s"] = median_time(report, 3)
+    print("\n## 7. A bad cell near the end of a {:.0f} MiB CSV (line {}), median of 3".format(
+        os.path.getsize(path) / 2 ** 20, line))
+    for name in ("in memory", "streamed"):
+        print("  tfcourse {:9s} reports it in {:.2f} s   pandas.read_csv reads the file in {:.2f} s"
+              "   tfcourse / pandas {:.2f}x (target <= 3)".format(
+                  name, results[name + " s"], pandas_s, results[name + " s"] / pandas_s))
+    print("  message: {}".format(results["streamed"].replace(workdir + os.sep, "")))
+    assert results["streamed"] == results["in memory"], results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=100000, help="course-case steps")
@@ -408,9 +478,13 @@ def main():
     parser.add_argument("--std_cols", type=int, default=100,
                         help="standardize section: full-batch columns")
     parser.add_argument("--std_variant", choices=STANDARDIZE_VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--csv_rows", type=int, default=200000, help="rows of the loaded CSV")
+    parser.add_argument("--csv_cols", type=int, default=10, help="columns of the loaded CSV")
+    parser.add_argument("--bad_mb", type=int, default=100,
+                        help="size of the CSV with a bad cell near its end (MB)")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("course", "fullbatch", "standardize", "stream", "startup",
-                                 "cluster"))
+                                 "cluster", "csvload", "badcell"))
     args = parser.parse_args()
     if args.std_variant:  # one measurement of bench_standardize, in this process
         standardize_variant(args.std_variant, args.std_rows, args.std_cols, steps=5)
@@ -433,6 +507,10 @@ def main():
             bench_startup(workdir)
         if "cluster" not in args.skip:
             bench_cluster(workdir)
+        if "csvload" not in args.skip:
+            bench_csvload(workdir, args.csv_rows, args.csv_cols)
+        if "badcell" not in args.skip:
+            bench_badcell(workdir, args.bad_mb)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

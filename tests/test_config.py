@@ -21,7 +21,10 @@ def test_defaults_are_the_course_case():
     config = config_lib.resolve()
     assert (config.model, config.max_step, config.learning_rate) == ("linear", 1000, 0.01)
     assert (config.model_dir, config.summary_dir) == ("./tmp/model/", "./tmp/summary/")
-    assert config.data.path is None and config.data.n_samples is None  # 100 for linear
+    assert config.data.path is None
+    assert (config.data.n_samples, config.data.validation_fraction) == (100, 0.0)
+    assert (config.data.standardize, config.data.stream, config.data.batch_size) == (
+        False, False, None)  # batch_size null: full batch, all training rows
 
 
 def test_precedence_defaults_yaml_flags(tmp_path):
@@ -96,3 +99,49 @@ def test_data_path_is_relative_to_the_config_file(tmp_path):
 def test_config_round_trips_through_to_dict(tmp_path):
     config = config_lib.resolve(None, {"freeze": ["bias"], "max_step": 7})
     assert config_lib.from_dict(config.to_dict(), "saved") == config
+
+
+# --- resolved data defaults ----------------------------------------------------------------------
+
+
+def test_data_defaults_depend_on_the_model_and_become_concrete():
+    data = config_lib.resolve(None, {"model": "logistic"}).data
+    assert (data.n_samples, data.validation_fraction, data.standardize, data.stream) == (
+        500, 0.2, False, False)
+
+
+def test_csv_data_defaults_and_stream_decided_from_the_size(tmp_path, monkeypatch):
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_bytes(b"a,y\n" + b"1,2\n" * 300)  # 1204 bytes
+    path = write(tmp_path, "data:\n  path: d.csv\n  label: y\n")
+    data = config_lib.resolve(path).data
+    assert (data.n_samples, data.validation_fraction, data.standardize) == (None, 0.2, True)
+    assert (data.stream, data.batch_size) == (False, None)
+    monkeypatch.setattr(config_lib, "STREAM_ABOVE_BYTES", 1203)
+    data = config_lib.resolve(path).data
+    assert (data.stream, data.batch_size) == (True, 4096)
+    monkeypatch.setattr(config_lib, "STREAM_ABOVE_BYTES", 1204)  # above, not at
+    assert config_lib.resolve(path).data.stream is False
+    explicit = write(tmp_path, "data:\n  path: d.csv\n  label: y\n  stream: false\n"
+                     "  validation_fraction: 0.1\n  standardize: false\n", name="e.yaml")
+    monkeypatch.setattr(config_lib, "STREAM_ABOVE_BYTES", 10)
+    data = config_lib.resolve(explicit).data
+    assert (data.stream, data.validation_fraction, data.standardize) == (False, 0.1, False)
+    missing = write(tmp_path, "data:\n  path: gone.csv\n  label: y\n", name="m.yaml")
+    assert config_lib.resolve(missing).data.stream is False  # reading it fails later
+
+
+def test_stream_without_a_path_is_a_usage_error(tmp_path):
+    path = write(tmp_path, "data:\n  stream: true\n")
+    with pytest.raises(UsageError) as error:
+        config_lib.resolve(path)
+    assert str(error.value) == "data.stream: true needs a CSV file in data.path"
+
+
+def test_old_saved_config_with_nulls_resolves_the_same_way(tmp_path):
+    saved = config_lib.resolve(None, {"model": "logistic"}).to_dict()
+    for name in ("n_samples", "validation_fraction", "standardize", "stream"):
+        saved["data"][name] = None
+    config = config_lib.from_dict(saved, "old config.yaml")
+    assert config == config_lib.resolve(None, {"model": "logistic"})
+    assert config.data.n_samples == 500

@@ -182,7 +182,7 @@ def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
                              "--model_dir", model_dir, "--summary_dir", str(tmp_path / "s"))
     assert code == 0 and not err, err
     config = config_lib.resolve(os.path.join(REPO, "configs", "diabetes.yaml"))
-    train = data.load(config.data, "linear", config.seed).train
+    train = data.load(config.data, config.seed).train
     with restore.open_model(model_dir) as loaded:
         assert loaded.spec.standardize and loaded.global_step >= 1000
         predictions = restore.run_outputs(loaded, train.x)[0]

@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.image as mpimg  # noqa: E402
 
-from tfcourse import config as config_lib, data  # noqa: E402
+from tfcourse import config as config_lib, data, models  # noqa: E402
 from tfcourse.commands import plot
 from tfcourse.commands import restore
 from tfcourse.train import trainer
@@ -123,7 +123,7 @@ def shipped(request, tmp_path_factory):
     trained, config = train(root, request.param,
                             os.path.join(REPO, "configs", request.param + ".yaml"), max_step=300)
     result, lines = make_plot(config.model_dir, root / "figure.png")
-    split = data.load(config.data, config.model, config.seed)
+    split = data.load(config.data, config.seed, models.get(config.model).BUILTIN_DATA)
     return trained, config, result, split
 
 
@@ -192,7 +192,7 @@ def test_one_feature_logistic_draws_the_fitted_sigmoid(tmp_path):
          load("logistic_model/weights")[0, 0] + load("logistic_model/bias")[0])
     np.testing.assert_allclose(result.data["line_y"], 1 / (1 + np.exp(-z)), rtol=1e-5, atol=1e-6)
     assert result.data["line_y"][0] < 0.1 and result.data["line_y"][-1] > 0.9
-    split = data.load(config.data, "logistic", config.seed)
+    split = data.load(config.data, config.seed, "classes")
     np.testing.assert_array_equal(result.data["validation_x"], split.validation.x[:, 0])
     np.testing.assert_array_equal(result.data["train_y"], split.train.y[:, 0])
 

@@ -39,7 +39,7 @@ def breast_cancer(tmp_path_factory):
 
 def test_diabetes_training_r2_reaches_least_squares(diabetes):
     config, _ = diabetes
-    train = data.load(config.data, "linear", config.seed).train
+    train = data.load(config.data, config.seed).train
     with restore.open_model(config.model_dir) as loaded:
         predictions, _ = restore.run_outputs(loaded, train.x)
     design = np.hstack([train.x.astype(np.float64), np.ones((len(train.x), 1))])
@@ -58,7 +58,7 @@ def test_breast_cancer_validation_accuracy(breast_cancer):
 
 def test_standardisation_statistics_come_from_the_training_split(diabetes):
     config, _ = diabetes
-    split = data.load(config.data, "linear", config.seed)
+    split = data.load(config.data, config.seed)
     mean, std = data.standardization(split.train.x)
     np.testing.assert_array_equal(tf.train.load_variable(config.model_dir, "standardize/mean"), mean)
     np.testing.assert_array_equal(tf.train.load_variable(config.model_dir, "standardize/std"), std)
@@ -86,8 +86,7 @@ def test_evaluate_matches_numpy_on_the_file(diabetes, tmp_path):
     config, _ = diabetes
     values = predict.evaluate(config.model_dir, os.path.join(REPO, "data", "diabetes.csv"),
                                 out=lambda line: None)
-    table = data.read_table(os.path.join(REPO, "data", "diabetes.csv"))
-    full = data.to_dataset(table, table.header[:-1], "progression", "linear")
+    full = data.read_csv(os.path.join(REPO, "data", "diabetes.csv"), "progression")
     with restore.open_model(config.model_dir) as loaded:
         predictions, _ = restore.run_outputs(loaded, full.x)
     residual = predictions[:, 0].astype(np.float64) - full.y[:, 0]

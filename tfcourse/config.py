@@ -20,6 +20,16 @@ from tfcourse.errors import UsageError
 
 MODELS = ("linear", "logistic")
 
+# The data defaults that depend on the model: rows of its built-in data set and the share of
+# them held out (0 for the course's linear data, which has no noise to validate against).
+BUILTIN_DATA_DEFAULTS = {
+    "linear": {"n_samples": 100, "validation_fraction": 0.0},
+    "logistic": {"n_samples": 500, "validation_fraction": 0.2},
+}
+CSV_VALIDATION_FRACTION = 0.2
+STREAM_ABOVE_BYTES = 100 * 2 ** 20  # CSV files larger than this are streamed (bytes)
+STREAM_BATCH_SIZE = 4096  # rows per step when streaming without a batch_size
+
 
 INT64_MAX = 2 ** 63 - 1
 
@@ -76,16 +86,17 @@ DATA_SCHEMA = (
     _key("label", "str", None, "name of the CSV column to predict"),
     _key("features", "str_list", None, "CSV columns used as features; null: all but the label"),
     _key("n_samples", "int", None,
-         "samples of the built-in data; null: 100 (linear) or 500 (logistic)", minimum=2,
+         "samples of the built-in data; null: 100 (linear) or 500 (logistic); not used "
+         "with data.path", minimum=2,
          maximum=10 ** 7),
     _key("validation_fraction", "fraction", None,
-         "share of rows held out for validation, 0 <= f < 1; null: 0 for the course's linear "
-         "data, else 0.2"),
+         "share of rows held out for validation, 0 <= f < 1 (each row by a seeded hash of its "
+         "index: about this share); null: 0 for the course's linear data, else 0.2"),
     _key("standardize", "bool", None,
          "z-score the features with training-split statistics; null: on for CSV data"),
     _key("batch_size", "int", None,
          "rows per gradient-descent step; null: all training rows (full batch), or 4096 "
-         "when streaming", minimum=1),
+         "when streaming (the saved config then says 4096)", minimum=1),
     _key("stream", "bool", None,
          "stream the CSV file from disk in minibatches instead of loading it; null: when "
          "the file is larger than 100 MiB"),
@@ -328,10 +339,40 @@ def resolve(config_path=None, overrides=None):
         if name == "freeze":
             freeze_source = "flag --freeze"
     root["freeze"] = tuple(root["freeze"])
+    _resolve_data(data, root["model"])
     if set(root["freeze"]) >= set(ROOT_KEYS["freeze"].choices):
         raise UsageError("{}: freeze = {}: every variable is frozen, nothing would be "
                          "trained".format(freeze_source, list(root["freeze"])))
     return Config(data=DataConfig(**data), **root)
+
+
+def _resolve_data(data, model):
+    """Makes the data defaults concrete in ``data`` (a dict), so that a saved config says
+    what was trained on and no later command guesses again (an old saved config with nulls
+    resolves the same way).
+
+    Raises:
+        UsageError: ``data.stream: true`` without ``data.path``.
+    """
+    path = data["path"]
+    if path is None:
+        if data["stream"]:
+            raise UsageError("data.stream: true needs a CSV file in data.path")
+        builtin = BUILTIN_DATA_DEFAULTS[model]
+        if data["n_samples"] is None:
+            data["n_samples"] = builtin["n_samples"]
+        if data["validation_fraction"] is None:
+            data["validation_fraction"] = builtin["validation_fraction"]
+        data["stream"] = False
+    else:
+        if data["validation_fraction"] is None:
+            data["validation_fraction"] = CSV_VALIDATION_FRACTION
+        if data["stream"] is None:
+            data["stream"] = os.path.isfile(path) and os.path.getsize(path) > STREAM_ABOVE_BYTES
+    if data["standardize"] is None:
+        data["standardize"] = path is not None
+    if data["stream"] and data["batch_size"] is None:
+        data["batch_size"] = STREAM_BATCH_SIZE
 
 
 def from_dict(document, source):
@@ -351,4 +392,5 @@ def from_dict(document, source):
             source, data_section))
     _merge_section(root, document, ROOT_KEYS, source, "")
     _merge_section(data, data_section, DATA_KEYS, source, "data.")
+    _resolve_data(data, root["model"])
     return Config(data=DataConfig(**data), freeze=tuple(root.pop("freeze")), **root)

@@ -20,7 +20,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from tfcourse import data, files, models  # noqa: E402
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import restore
-from tfcourse.data import stream
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 
@@ -61,10 +60,11 @@ def check_output(output, overwrite):
 def model_data(loaded):
     """``(split, None)``: the model's ``data.Split``; ``(None, note)`` when streamed or gone."""
     config = loaded.config
-    if stream.should_stream(config.data):
+    if config.data.stream:
         return None, "data streamed from {}: not plotted".format(config.data.path)
+    model = models.get(loaded.spec.model)
     try:
-        return data.load(config.data, loaded.spec.model, config.seed), None
+        return data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error), None
     except (DataError, UsageError) as err:
         return None, "training data not available ({}): not plotted".format(err)
 

@@ -21,9 +21,9 @@ def evaluate(ckpt, input_path, out=print):
     """
     with open_model(ckpt) as loaded:
         spec, tg = loaded.spec, loaded.tg
-        dataset = data.to_dataset(data.read_table(input_path), spec.feature_names, spec.label,
-                                  spec.model)
         model = models.get(spec.model)
+        dataset, _ = data.read_model_input(input_path, spec.feature_names, spec.label,
+                                           model.label_error)
         loss, scores = loaded.session.run([tg.model.loss, model.score(tg.model)],
                                           {tg.x: dataset.x, tg.y: dataset.y})
     values = model.metrics(dataset.y, scores)
@@ -53,23 +53,23 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
     files.check_output(output_path, overwrite)
     with open_model(ckpt) as loaded:
         spec = loaded.spec
-        table = data.read_table(input_path)
-        dataset = data.to_dataset(table, spec.feature_names, spec.label, spec.model,
-                                  require_label=False)
+        dataset, header = data.read_model_input(input_path, spec.feature_names, spec.label,
+                                                models.get(spec.model).label_error,
+                                                require_label=False)
         predictions, probabilities = run_outputs(loaded, dataset.x)
     new_columns = ["prediction"] + (["probability"] if probabilities is not None else [])
-    clash = [name for name in new_columns if name in table.header]
+    clash = [name for name in new_columns if name in header.names]
     if clash:
         raise UsageError("{}: already has a column named {}; rename it first".format(
             input_path, ", ".join(repr(name) for name in clash)))
     with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(table.header + new_columns)
-        for i, row in enumerate(table.rows):
+        writer.writerow(list(header.names) + new_columns)
+        for i, row in enumerate(data.csv_reader.read_text(header).tolist()):
             extra = ["{:.9g}".format(predictions[i, 0])]
             if probabilities is not None:
                 extra.append("{:.9g}".format(probabilities[i, 0]))
             writer.writerow(row + extra)
     out("wrote {} predictions of {} (global_step {}) to {}".format(
-        len(table.rows), loaded.checkpoint, loaded.global_step, output_path))
-    return len(table.rows)
+        len(dataset.x), loaded.checkpoint, loaded.global_step, output_path))
+    return len(dataset.x)

@@ -7,7 +7,6 @@ import numpy as np
 
 from tfcourse import data, graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.data import stream
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -102,12 +101,14 @@ def parse_rows(text, n_features):
 
 def _report_data(loaded, out):
     """Prints loss (and validation metrics) on the model's own data; returns the loss."""
-    if stream.should_stream(loaded.config.data):
+    if loaded.config.data.stream:
         out("training data are streamed from {}: loss not computed here "
             "(tfcourse evaluate computes metrics on a CSV file)".format(loaded.config.data.path))
         return None
+    model = models.get(loaded.spec.model)
     try:
-        split = data.load(loaded.config.data, loaded.spec.model, loaded.config.seed)
+        split = data.load(loaded.config.data, loaded.config.seed, model.BUILTIN_DATA,
+                          model.label_error)
     except DataError as err:
         out("training data not available ({}): loss not computed".format(err))
         return None

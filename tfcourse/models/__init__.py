@@ -3,8 +3,7 @@
 A model module has:
     NAME, SCOPE            its config name and the variable scope of its weights and bias
     BUILTIN_DATA           the built-in data set it trains on without a CSV ("course" or "classes")
-    DEFAULT_N_SAMPLES      rows of that built-in data set
-    DEFAULT_VALIDATION     validation fraction of the built-in data (CSV data: 0.2)
+                           (its size and validation share: tfcourse.config.BUILTIN_DATA_DEFAULTS)
     PLOT_PANEL, FITTED     tfcourse plot: data panel for several features, fitted curve's legend
     build(x, y, n_features, seed) -> Model     pure graph code (tensors in, tensors out)
     label_error(y) -> None or (row, message)   what is wrong with ``[n, 1]`` float32 labels

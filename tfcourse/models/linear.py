@@ -13,8 +13,6 @@ SCOPE = "linear_model"
 BUILTIN_DATA = "course"
 PLOT_PANEL = "predicted_vs_actual"  # tfcourse plot, several features: predicted against actual
 FITTED = "fitted line"  # tfcourse plot, one feature: legend of the fitted curve
-DEFAULT_N_SAMPLES = 100
-DEFAULT_VALIDATION = 0.0
 
 
 def build(x, y, n_features, seed):

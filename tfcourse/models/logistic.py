@@ -13,8 +13,6 @@ SCOPE = "logistic_model"
 BUILTIN_DATA = "classes"
 PLOT_PANEL = "roc"  # tfcourse plot, several features: ROC curve and confusion matrix
 FITTED = "fitted P({label} = 1)"  # tfcourse plot, one feature: legend of the fitted sigmoid
-DEFAULT_N_SAMPLES = 500
-DEFAULT_VALIDATION = 0.2
 
 
 def build(x, y, n_features, seed):

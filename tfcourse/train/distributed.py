@@ -21,9 +21,8 @@ import time
 
 import numpy as np
 
-from tfcourse import data, graph as graph_lib
+from tfcourse import data, graph as graph_lib, models
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.data import stream
 from tfcourse.train import loop
 from tfcourse.train.worker_hooks import Progress, SyncHook, Watchdog
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
@@ -85,12 +84,13 @@ def _check_model_dir(model_dir, spec):
 
 def _load(config):
     """The data split (``split.validation`` may be None) and the model spec."""
-    if stream.should_stream(config.data):
+    if config.data.stream:
         raise UsageError("data.stream: streamed CSV files are not supported by distributed "
                          "training; set data.stream: false")
-    split = data.load(config.data, config.model, config.seed)
+    model = models.get(config.model)
+    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
     spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
-                                 data.standardize_enabled(config.data))
+                                 config.data.standardize)
     return split, spec
 
 

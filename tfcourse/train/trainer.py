@@ -15,9 +15,9 @@ import sys
 
 import numpy as np
 
-from tfcourse import data, graph as graph_lib
+from tfcourse import data, graph as graph_lib, models
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.data import stream
+from tfcourse.data import batches
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 from tfcourse.train.loop import TrainingRun
@@ -54,19 +54,16 @@ def _prepare(config):
 
     Returns:
         ``(split, spec, state, source)``: the data (``split.train`` a
-        ``stream.Streamed`` when streaming), the model spec, the model
+        ``data.Streamed`` when streaming), the model spec, the model
         directory's state and the minibatch ``BatchSource`` (None: full batch).
     """
     _check_output_dir(config.model_dir, "model_dir")
     _check_output_dir(config.summary_dir, "summary_dir")
-    if stream.should_stream(config.data):
-        split = stream.load(config.data, config.model, config.seed)
-    else:
-        split = data.load(config.data, config.model, config.seed)
-    source = stream.batch_source(split, config.data, config.model, config.seed)
+    model = models.get(config.model)
+    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
+    source = batches.batch_source(split, config.data, config.seed)
     spec = model_dir_lib.ModelSpec(model=config.model, feature_names=split.train.feature_names,
-                                 label=split.train.label,
-                                 standardize=data.standardize_enabled(config.data))
+                                 label=split.train.label, standardize=config.data.standardize)
     state = model_dir_lib.inspect_model_dir(config.model_dir)
     if state.spec is not None:
         model_dir_lib.check_compatible(state.spec, spec, config.model_dir)
@@ -77,16 +74,14 @@ def _initialize(session, tg, split, spec, state, source):
     """Initialises variables and data, restores the checkpoint; returns the global step."""
     session.run(tg.init_op)
     train = split.train
-    if isinstance(train, stream.Streamed):
+    if isinstance(train, data.Streamed):
         n_features = len(train.feature_names)
         graph_lib.load_data(session, tg, data.Dataset(
             np.zeros((0, n_features), np.float32), np.zeros((0, 1), np.float32), None, None, None))
-        statistics = (train.mean, train.std)
     else:
         graph_lib.load_data(session, tg, train)
-        statistics = data.standardization(train.x)
     if spec.standardize:
-        graph_lib.set_standardization(session, tg, *statistics)
+        graph_lib.set_standardization(session, tg, split.mean, split.std)
     step = 0
     if state.checkpoint:
         model_dir_lib.restore(tg.saver, session, state.checkpoint, tg.saved_variables)
@@ -98,7 +93,7 @@ def _initialize(session, tg, split, spec, state, source):
 
 
 def _rows(train):
-    return train.n_train if isinstance(train, stream.Streamed) else len(train.x)
+    return data.n_train(train)
 
 
 def _print(line):
@@ -170,7 +165,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
             out("{} is already at global step {} (max_step {}): nothing to train".format(
                 config.model_dir, step, config.max_step))
             return _result(session, tg, step, None, state.checkpoint, None,
-                           isinstance(split.train, stream.Streamed))
+                           isinstance(split.train, data.Streamed))
         if state.checkpoint:
             out("resuming from {} at global step {}".format(state.checkpoint, step))
             tg.saver.recover_last_checkpoints(
@@ -190,8 +185,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                     "summaries in {}".format(
                         config.model, split.train.source, _rows(split.train),
                         len(spec.feature_names), "" if len(spec.feature_names) == 1 else "s",
-                        ", batches of {}".format(config.data.batch_size or
-                                                 stream.DEFAULT_BATCH_SIZE) if source else "",
+                        ", batches of {}".format(config.data.batch_size) if source else "",
                         run.run_dir))
                 step = run.loop(step)
             finally:
@@ -200,10 +194,10 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                     progress.clear()
         if not verbose:  # verbose printed every checkpoint already
             out("saved {}".format(run.checkpoint))
-        if not isinstance(split.train, stream.Streamed):
+        if not isinstance(split.train, data.Streamed):
             _check_separable(session, tg, config, warn)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,
-                       isinstance(split.train, stream.Streamed), run.last_loss)
+                       isinstance(split.train, data.Streamed), run.last_loss)
 
 
 def _result(session, tg, step, run_dir, checkpoint, eval_metrics, streamed=False,

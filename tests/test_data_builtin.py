@@ -1,0 +1,32 @@
+"""Tests of tfcourse.data.builtin: the course's line and the synthetic classes."""
+
+import numpy as np
+
+from tfcourse.data import builtin
+
+
+def test_course_data():
+    dataset = builtin.course_data(100, seed=42)
+    assert dataset.x.shape == dataset.y.shape == (100, 1)
+    assert dataset.x.dtype == dataset.y.dtype == np.float32
+    np.testing.assert_allclose(dataset.y, 0.8 * dataset.x + 0.7, rtol=1e-6)
+    np.testing.assert_array_equal(dataset.x, builtin.course_data(100, seed=42).x)
+    assert (builtin.TRUE_WEIGHT, builtin.TRUE_BIAS) == (0.8, 0.7)
+
+
+def test_classification_data():
+    dataset = builtin.classification_data(500, seed=42)
+    assert dataset.x.shape == (500, 5) and dataset.y.shape == (500, 1)
+    assert dataset.x.dtype == dataset.y.dtype == np.float32
+    assert dataset.feature_names == ("x1", "x2", "x3", "x4", "x5")
+    assert set(np.unique(dataset.y).tolist()) == {0.0, 1.0}
+    assert 0 < dataset.y.sum() < 500
+    again = builtin.classification_data(500, seed=42)
+    other = builtin.classification_data(500, seed=43)
+    np.testing.assert_array_equal(dataset.x, again.x)
+    np.testing.assert_array_equal(dataset.y, again.y)
+    assert not np.array_equal(dataset.x, other.x)
+
+
+def test_sets_are_named_as_the_models_name_them():
+    assert builtin.SETS == {"course": builtin.course_data, "classes": builtin.classification_data}

@@ -1,0 +1,174 @@
+"""Minibatches of the training rows: in memory, streamed from the file, or sharded.
+
+Every generator is a function of the seed alone (and of ``skip``, the batches already
+trained on), so a resumed run continues exactly where it stopped.
+
+    memory_batches     a new permutation of the rows every epoch (seeded with (seed, epoch))
+    streamed_batches   the file read again chunk by chunk, each chunk of ``shuffle_buffer``
+                       training rows permuted (seeded with (seed, epoch, chunk))
+    sharded_batches    worker ``index`` of ``count`` takes every ``count``-th row of each
+                       shuffled part: disjoint shards that together cover each epoch
+"""
+
+import numpy as np
+
+from tfcourse.data import csv_reader, split as split_lib
+from tfcourse.data.types import Streamed
+from tfcourse.errors import DataError, UsageError
+
+UNSHUFFLED_CHUNK_ROWS = 65536
+
+
+def memory_batches(dataset, batch_size, seed, skip=0):
+    """Minibatches of an in-memory ``Dataset``: a new permutation (seeded with
+    ``(seed, epoch)``) every epoch, a short tail dropped; forever, after ``skip`` batches.
+
+    Yields:
+        ``(x, y)``: ``[batch_size, n_features]`` and ``[batch_size, 1]`` float32.
+    """
+    per_epoch = len(dataset.x) // batch_size
+    epoch, first = divmod(skip, per_epoch)
+    while True:
+        order = np.random.RandomState([seed, epoch]).permutation(len(dataset.x))
+        for number in range(first, per_epoch):
+            rows = order[number * batch_size:(number + 1) * batch_size]
+            yield dataset.x[rows], dataset.y[rows]
+        epoch, first = epoch + 1, 0
+
+
+def _training_chunks(streamed, chunk_rows):
+    """``[rows, n_features + 1]`` float32 training rows of the file, in chunks of
+    ``chunk_rows`` rows (the last may be shorter), in file order.
+
+    Raises:
+        DataError: the file no longer reads as it did when it was checked.
+    """
+    index, carry = 0, []
+    try:
+        for chunk in csv_reader.read_chunks(streamed.header, list(streamed.columns)):
+            held = split_lib.is_validation(np.arange(index, index + len(chunk.values)),
+                                           streamed.validation_fraction, streamed.seed)
+            index += len(chunk.values)
+            carry.append(chunk.values[~held])
+            rows = np.concatenate(carry)
+            whole = len(rows) // chunk_rows * chunk_rows
+            for start in range(0, whole, chunk_rows):
+                yield rows[start:start + chunk_rows]
+            carry = [rows[whole:]]
+    except DataError:
+        raise DataError("{}: the file changed since it was checked".format(streamed.header.path))
+    if index != streamed.n_rows:
+        raise DataError("{}: the file changed since it was checked".format(streamed.header.path))
+    if len(carry[0]):
+        yield carry[0]
+
+
+def _epoch_parts(train, shuffle_buffer, seed, epoch):
+    """The shuffled parts of one epoch of ``train`` (a ``Dataset`` or ``Streamed``) as
+    ``[rows, n_features + 1]`` arrays, features then label."""
+    if not isinstance(train, Streamed):
+        order = np.random.RandomState([seed, epoch]).permutation(len(train.x))
+        yield np.hstack([train.x[order], train.y[order]])
+        return
+    for number, rows in enumerate(_training_chunks(train, shuffle_buffer or
+                                                   UNSHUFFLED_CHUNK_ROWS)):
+        if shuffle_buffer:
+            rows = rows[np.random.RandomState([seed, epoch, number]).permutation(len(rows))]
+        yield rows
+
+
+def streamed_batches(streamed, batch_size, shuffle_buffer, seed, skip=0):
+    """Minibatches of a ``Streamed`` file's training rows, epoch after epoch, forever.
+
+    Each chunk of ``shuffle_buffer`` training rows (or 65536 when 0: no shuffling) is
+    permuted with ``(seed, epoch, chunk)`` and cut into batches; a short tail is carried
+    into the next chunk so that every batch has ``batch_size`` rows.
+
+    Args:
+        skip: number of batches to pass over first (a resumed run's global step).
+
+    Yields:
+        ``(x, y)``: ``[batch_size, n_features]`` and ``[batch_size, 1]`` float32.
+    """
+    n_features = len(streamed.feature_names)
+    produced, epoch = 0, 0
+    while True:
+        carry = np.empty((0, n_features + 1), np.float32)
+        for rows in _epoch_parts(streamed, shuffle_buffer, seed, epoch):
+            rows = np.concatenate([carry, rows])
+            whole = len(rows) // batch_size * batch_size
+            for start in range(0, whole, batch_size):
+                produced += 1
+                if produced > skip:
+                    part = rows[start:start + batch_size]
+                    yield part[:, :n_features], part[:, n_features:]
+            carry = rows[whole:]
+        epoch += 1
+
+
+def sharded_batches(train, index, count, batch_size, seed, shuffle_buffer=0):
+    """Endless minibatches of worker ``index`` of ``count`` (distributed training).
+
+    Every epoch the training rows of ``train`` (a ``Dataset`` or ``Streamed``) are shuffled
+    as ``memory_batches`` / ``streamed_batches`` shuffle them, the same order on every
+    worker, and worker ``index`` takes the rows at positions ``p % count == index`` of each
+    shuffled part: the shards are disjoint and together cover each epoch's training rows.
+
+    Args:
+        batch_size: rows per batch (the last of an epoch may be shorter), or None: the
+            whole shard (in memory only).
+
+    Yields:
+        ``(x, y)``: ``[rows, n_features]`` and ``[rows, 1]`` float32.
+    """
+    n_features = len(train.feature_names)
+    epoch = 0
+    while True:
+        carry = np.empty((0, n_features + 1), np.float32)
+        for rows in _epoch_parts(train, shuffle_buffer, seed, epoch):
+            rows = np.concatenate([carry, rows[index::count]])
+            size = batch_size or len(rows)
+            whole = len(rows) // size * size if size else 0
+            for start in range(0, whole, size):
+                yield rows[start:start + size, :n_features], rows[start:start + size, n_features:]
+            carry = rows[whole:]
+        if len(carry):
+            yield carry[:, :n_features], carry[:, n_features:]
+        epoch += 1
+
+
+class BatchSource(object):
+    """The generator function for ``tf.data.Dataset.from_generator``; ``skip`` (batches
+    already trained on) is read when the iterator is initialised, after a restore."""
+
+    def __init__(self, make_batches, batch_size):
+        self.make_batches = make_batches
+        self.batch_size = batch_size
+        self.skip = 0
+
+    def __call__(self):
+        return self.make_batches(self.skip)
+
+
+def batch_source(split, data_config, seed):
+    """The ``BatchSource`` for minibatch training, or None for full-batch training
+    (``data_config.batch_size`` null: all training rows).
+
+    Raises:
+        UsageError: ``batch_size`` larger than the training rows, or null when streaming.
+    """
+    train = split.train
+    streaming = isinstance(train, Streamed)
+    batch_size = data_config.batch_size
+    if batch_size is None:
+        if streaming:
+            raise UsageError("data.batch_size: a streamed file needs a batch size")
+        return None
+    n_train = train.n_train if streaming else len(train.x)
+    if batch_size > n_train:
+        raise UsageError("data.batch_size = {}: larger than the {} training rows".format(
+            batch_size, n_train))
+    if streaming:
+        return BatchSource(lambda skip: streamed_batches(
+            train, batch_size, data_config.shuffle_buffer, seed, skip), batch_size)
+    return BatchSource(lambda skip: memory_batches(train, batch_size, seed, skip), batch_size)
