@@ -48,7 +48,10 @@ PREDICT_X = np.array([[1.0], [2.5]], dtype=np.float32)
 # standardisation statistics (read from the checkpoints), and whether the predicted
 # classes must be identical.
 CSV_CASES = {
-    "diabetes": dict(scope="linear_model", weights=dict(rtol=1e-5, atol=1e-6),
+    # diabetes' serum columns are nearly collinear: along that flat direction of the loss the
+    # legs' kernels round differently and the weights drift apart by up to ~3e-5 relative,
+    # while predictions agree to ~1e-6 (test_csv_model_evaluates_the_same_on_both_legs).
+    "diabetes": dict(scope="linear_model", weights=dict(rtol=1e-4, atol=1e-6),
                      statistics=dict(rtol=1e-5, atol=1e-6), classes=False),
     "breast_cancer": dict(scope="logistic_model", weights=dict(rtol=1e-5, atol=1e-5),
                           statistics=dict(rtol=1e-5, atol=1e-6), classes=True),
