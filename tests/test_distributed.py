@@ -17,11 +17,12 @@ import time
 
 import numpy as np
 import pytest
+import yaml
 
 from tfcourse import config as config_lib, data
 from tfcourse.commands import restore
 from tfcourse.train import trainer
-from tfcourse.train.distributed import TaskSpec, cluster_from, shard_batches
+from tfcourse.train.distributed import TaskSpec, cluster_from
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 
@@ -204,6 +205,40 @@ def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
     assert min(steps) == 0 and max(steps) >= 1000 and len(steps) >= 1000 // config.eval_every
 
 
+# (2b) the same CSV streamed from disk: each of 2 workers trains on its own shard of the rows
+# (tfcourse.data.batches.sharded_batches), minibatches of 32; the fit stays near least squares.
+@pytest.mark.slow
+def test_streamed_csv_is_sharded_across_workers(tmp_path):
+    config_path = tmp_path / "streamed.yaml"
+    config_path.write_text(u"learning_rate: 0.05\nlog_every: 500\ndata:\n  path: {}\n"
+                           u"  label: progression\n  stream: true\n  batch_size: 32\n".format(
+                               os.path.join(REPO, "data", "diabetes.csv")))
+    model_dir = str(tmp_path / "model")
+    code, out, err, _ = launch("--config", str(config_path), "--max_step", "1500", "--sync",
+                               "--model_dir", model_dir, "--summary_dir", str(tmp_path / "s"))
+    assert code == 0 and not err, err
+    assert yaml.safe_load(open(os.path.join(model_dir, "config.yaml")))["data"]["stream"] is True
+    config = config_lib.resolve(str(config_path), {"model_dir": model_dir})
+    in_memory = config_lib.resolve(str(config_path))._replace(
+        data=config.data._replace(stream=False, batch_size=None))
+    split = data.load(in_memory.data, config.seed)
+    with restore.open_model(model_dir) as loaded:
+        assert loaded.global_step >= 1500
+        predictions = restore.run_outputs(loaded, split.validation.x)[0]
+    train = split.train
+    x = np.hstack([train.x, np.ones((len(train.x), 1))]).astype(np.float64)
+    coefficients = np.linalg.lstsq(x, train.y.astype(np.float64), rcond=None)[0]
+    optimum = np.hstack([split.validation.x, np.ones((len(split.validation.x), 1))]).dot(
+        coefficients)
+    y = split.validation.y
+
+    def r2(fitted):
+        return 1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2)
+    assert r2(predictions) > r2(optimum) - 0.05, (r2(predictions), r2(optimum))
+    (run,) = os.listdir(str(tmp_path / "s"))
+    assert sorted(os.listdir(str(tmp_path / "s" / run))) == ["eval", "train"]
+
+
 def _start_cluster(start, tmp_path, max_step):
     cluster = local_cluster(1, 2)
     flags = ["--max_step={}".format(max_step), "--save_every=200", "--log_every=100",
@@ -358,18 +393,6 @@ def test_cluster_from_refuses_bad_specs_in_one_line(args, message):
         cluster_from(*args)
     assert "\n" not in str(caught.value)
     assert re.search(message, str(caught.value)), str(caught.value)
-
-
-def test_shards_are_disjoint_and_cover_every_epoch():
-    rows = np.arange(10, dtype=np.float32).reshape(-1, 1)
-    train = data.Dataset(rows, rows, ("x",), "y", "test")
-    for batch_size in (None, 2):
-        seen = []
-        for replica in range(3):
-            batches = shard_batches(train, replica, 3, batch_size, seed=1)
-            count = 1 if batch_size is None else 2  # batches of the first epoch
-            seen.append(np.concatenate([next(batches)[0] for _ in range(count)]).ravel())
-        assert sorted(np.concatenate(seen)) == list(range(10))
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ A model module has:
     PLOT_PANEL, FITTED     tfcourse plot: data panel for several features, fitted curve's legend
     build(x, y, n_features, seed) -> Model     pure graph code (tensors in, tensors out)
     label_error(y) -> None or (row, message)   what is wrong with ``[n, 1]`` float32 labels
+    fit_warning(labels, predictions, weights, step) -> None or str   after training
     outputs(model) -> OrderedDict              named output tensors (SavedModel, predict, restore)
     score(model)                               the output tensor metrics are computed from
     metrics(y_true, scores) -> OrderedDict     validation / evaluate metrics (tfcourse.metrics)

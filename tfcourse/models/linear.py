@@ -47,6 +47,12 @@ def label_error(y):
     return None
 
 
+def fit_warning(labels, predictions, weights, step):
+    """Least squares always has a minimum: nothing to warn about (None)."""
+    del labels, predictions, weights, step
+    return None
+
+
 def outputs(model):
     """``{"predictions": [batch, 1] float32}``."""
     return collections.OrderedDict([("predictions", model.predictions)])

@@ -67,6 +67,24 @@ def label_error(y):
     return int(bad[0]), "labels must be 0 or 1 for logistic regression, found {}".format(found)
 
 
+def fit_warning(labels, predictions, weights, step):
+    """A warning when every training row is classified right: on separable data the weights
+    grow without bound (the loss has no minimum), so more steps never converge.
+
+    Args:
+        labels, predictions: ``[n, 1]`` float32 0./1.; weights: ``[n_features, 1]`` float32;
+        step: the global step reached.
+
+    Returns:
+        the warning (str), or None.
+    """
+    if not np.array_equal(predictions, labels):
+        return None
+    return ("the training data are linearly separable: the weights grow without bound "
+            "(|W| = {:.3g} at step {}) and the loss only approaches 0; more steps will not "
+            "converge".format(float(np.linalg.norm(weights)), step))
+
+
 def outputs(model):
     """``{"predictions": [batch, 1] 0./1., "probabilities": [batch, 1] P(y = 1)}``, float32."""
     return collections.OrderedDict([("predictions", model.predictions),

@@ -23,6 +23,7 @@ import numpy as np
 
 from tfcourse import data, graph as graph_lib, models
 from tfcourse import model_dir as model_dir_lib
+from tfcourse.data import batches
 from tfcourse.train import loop
 from tfcourse.train.worker_hooks import Progress, SyncHook, Watchdog
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
@@ -30,27 +31,11 @@ from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: par
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
-def shard_batches(train, replica, n_replicas, batch_size, seed):
-    """Endless ``(x, y)`` minibatches (at most ``batch_size`` rows; None: the whole shard) of
-    replica ``replica`` of ``n_replicas``: every epoch the rows of ``train`` (a ``Dataset``) are
-    shuffled with ``(seed, epoch)``, the same order on every worker, and the replica takes the
-    positions ``p % n_replicas == replica``: disjoint parts that together cover the data."""
-    epoch = 0
-    while True:
-        order = np.random.RandomState([seed, epoch]).permutation(len(train.x))
-        rows = order[replica::n_replicas]
-        size = batch_size or len(rows)
-        for start in range(0, len(rows), size):
-            part = rows[start:start + size]
-            yield train.x[part], train.y[part]
-        epoch += 1
-
-
 def worker_batches(split, spec, config):
-    """The endless ``(x, y)`` minibatches this worker trains on: the one place a worker's batch
-    generator is obtained (``shard_batches`` of the data in memory)."""
-    return shard_batches(split.train, replica_index(spec), replica_count(spec.cluster),
-                         config.data.batch_size, config.seed)
+    """The endless ``(x, y)`` minibatches this worker trains on: its shard of each epoch's
+    training rows, in memory or streamed from the file (``tfcourse.data.batches``)."""
+    return batches.sharded_batches(split.train, replica_index(spec), replica_count(spec.cluster),
+                                   config.data.batch_size, config.seed, config.data.shuffle_buffer)
 
 
 def build_worker_graph(config, model_spec, spec, sync=False):
@@ -84,9 +69,6 @@ def _check_model_dir(model_dir, spec):
 
 def _load(config):
     """The data split (``split.validation`` may be None) and the model spec."""
-    if config.data.stream:
-        raise UsageError("data.stream: streamed CSV files are not supported by distributed "
-                         "training; set data.stream: false")
     model = models.get(config.model)
     split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
     spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
@@ -237,19 +219,18 @@ def _train(config, spec, master, tg, split, model_spec, sync, wait_secs, out, wa
     hooks = [tf.train.StopAtStepHook(last_step=config.max_step), progress]
     if sync:
         hooks.append(SyncHook(tg.optimizer, spec.is_chief))
-    batches = worker_batches(split, spec, config)
+    worker_rows = worker_batches(split, spec, config)
     started = time.time()
-    statistics = data.standardization(split.train.x)
     run = _chief_run(config, tg, model_spec, split, out) if spec.is_chief else None
     evaluation = _Evaluation(run if split.validation is not None else None)
     try:
         with tg.graph.as_default():
-            with _session(config, spec, master, tg, hooks, statistics, wait_secs,
+            with _session(config, spec, master, tg, hooks, (split.mean, split.std), wait_secs,
                           os.path.join(run.run_dir, "train") if run else None) as session:
                 out("session ready at global step {}".format(progress.start_step))
                 watchdog.feed()
                 evaluation.next_step = progress.start_step
-                steps = _loop(session, tg, batches, config, out, watchdog, evaluation)
+                steps = _loop(session, tg, worker_rows, config, out, watchdog, evaluation)
     finally:
         if run is not None:
             run.close()

@@ -1,4 +1,4 @@
-"""Training: data, graph and session for ``tfcourse train``; the loop is ``training_run``.
+"""Training: data, graph and session for ``tfcourse train``; the loop is ``tfcourse.train.loop``.
 
 ``train(config)`` loads and checks the data, then builds the graph, restores
 the latest checkpoint of ``config.model_dir`` if there is one (training goes
@@ -92,10 +92,6 @@ def _initialize(session, tg, split, spec, state, source):
     return step
 
 
-def _rows(train):
-    return data.n_train(train)
-
-
 def _print(line):
     print(line, flush=True)  # progress reaches pipes and log files as it happens
 
@@ -123,16 +119,13 @@ def _warn_changes(saved, config, warn):
         warn("resuming with settings other than the checkpoint's: " + ", ".join(changes))
 
 
-def _check_separable(session, tg, config, warn):
-    """Warns when logistic regression classifies every training row right: the weights then grow
-    without bound (the loss has no minimum), so more steps never converge."""
-    if config.model != "logistic":
-        return
+def _check_fit(session, tg, config, warn):
+    """Warns about what the model says of its fit to the training rows held in the session
+    (``fit_warning``: logistic regression on separable data)."""
     predictions, labels, weights = session.run([tg.model.predictions, tg.y, tg.model.weights])
-    if np.array_equal(predictions, labels):
-        warn("the training data are linearly separable: the weights grow without bound "
-             "(|W| = {:.3g} at step {}) and the loss only approaches 0; more steps will not "
-             "converge".format(float(np.linalg.norm(weights)), config.max_step))
+    message = models.get(config.model).fit_warning(labels, predictions, weights, config.max_step)
+    if message:
+        warn(message)
 
 
 def train(config, out=_print, warn=_warn, progress=None, verbose=False):
@@ -157,10 +150,14 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
     if progress is not None:
         out, warn = _clearing(progress, out), _clearing(progress, warn)
     split, spec, state, source = _prepare(config)
-    tg = graph_lib.build_for(config, spec, source, n_rows=_rows(split.train))
+    n_rows = data.n_train(split.train)
+    tg = graph_lib.build_for(config, spec, source, n_rows=n_rows)
     with tf.Session(graph=tg.graph,
                     config=graph_lib.session_config(config.log_device_placement)) as session:
         step = _initialize(session, tg, split, spec, state, source)
+        if source is None and isinstance(split.train, data.Dataset):
+            # the session holds the training rows now: one copy of them while training
+            split = split._replace(train=split.train._replace(x=None, y=None))
         if step >= config.max_step:
             out("{} is already at global step {} (max_step {}): nothing to train".format(
                 config.model_dir, step, config.max_step))
@@ -183,7 +180,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                 run.open_writers()
                 out("training {} regression on {} ({} training rows, {} feature{}{}); "
                     "summaries in {}".format(
-                        config.model, split.train.source, _rows(split.train),
+                        config.model, split.train.source, n_rows,
                         len(spec.feature_names), "" if len(spec.feature_names) == 1 else "s",
                         ", batches of {}".format(config.data.batch_size) if source else "",
                         run.run_dir))
@@ -195,7 +192,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         if not verbose:  # verbose printed every checkpoint already
             out("saved {}".format(run.checkpoint))
         if not isinstance(split.train, data.Streamed):
-            _check_separable(session, tg, config, warn)
+            _check_fit(session, tg, config, warn)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,
                        isinstance(split.train, data.Streamed), run.last_loss)
 
