@@ -58,3 +58,10 @@ def tree(path):
         for name in dirs + files:
             found.append(os.path.relpath(os.path.join(root, name), str(path)))
     return sorted(found)
+
+
+def write_yaml(tmp_path, text, name="c.yaml"):
+    """Writes ``text`` (UTF-8) to ``tmp_path/name`` and returns its path (str)."""
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return str(path)
