@@ -12,8 +12,8 @@ what was expected, and raise ``tfcourse.errors.UsageError`` (exit code 2).
 import collections
 import os
 
-from tfcourse.config_values import check_value, unknown_key  # noqa: F401  (check_value: API)
-from tfcourse.config_yaml import position, read_yaml  # noqa: F401  (read_yaml: API)
+from tfcourse.config_values import check_value, unknown_key
+from tfcourse.config_yaml import position, read_yaml
 from tfcourse.errors import UsageError
 
 MODELS = ("linear", "logistic")
