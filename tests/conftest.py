@@ -11,6 +11,7 @@ from absl.testing import flagsaver
 from tfcourse import cli
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts"))  # tests use the scripts' helpers, not copies
 TFCOURSE = os.path.join(os.path.dirname(sys.executable), "tfcourse")
 
 Outcome = collections.namedtuple("Outcome", "code out err")
