@@ -1,4 +1,4 @@
-"""Config: defaults < YAML < flags, strict keys, errors naming file, line and column, concrete defaults."""
+"""Config: defaults < YAML < flags, strict keys and types, errors naming file, line and column."""
 
 import os
 import re
@@ -41,9 +41,22 @@ def test_linear_yaml_documents_every_key_and_matches_defaults():
 
 @pytest.mark.parametrize("text, message", [
     ("max_stp: 10\n", r"c\.yaml:1:1: unknown key 'max_stp' \(did you mean 'max_step'\?\)"),
+    ("seed: 1\nmax_step: 1e3\n", r"c\.yaml:2:1: max_step = '1e3': expected an integer"),
+    ("max_step: 0\n", r"c\.yaml:1:1: max_step = 0: expected an integer >= 1"),
+    ("max_step: true\n", r"max_step = True: expected an integer"),
+    ("learning_rate: -0.1\n", r"learning_rate = -0.1: expected a number > 0"),
+    ("learning_rate: .nan\n", r"learning_rate = nan: expected a finite number"),
+    ("learning_rate: 1e-2\n", r"learning_rate = '1e-2': expected a number \(YAML needs a dot"),
+    ("model: forest\n", r"model = 'forest': expected one of: linear, logistic"),
+    ("freeze: bias\n", r"freeze = 'bias': expected a list of strings"),
+    ("freeze: [weight]\n", r"freeze = \['weight'\]: expected a list of any of: weights, bias"),
     ("freeze: [weights, bias]\n", r"every variable is frozen"),
     ("data:\n  pth: a.csv\n", r"c\.yaml:2:3: unknown key 'data.pth' \(did you mean 'data.path'\?\)"),
     ("data: a.csv\n", r"c\.yaml:1:1: data = 'a.csv': expected a mapping"),
+    ("seed: 1\nseed: 2\n", r"c\.yaml:2:1: duplicate key 'seed' \(first given at line 1\)"),
+    ("max_step: [1\n", r"c\.yaml:2:1: invalid YAML"),
+    ("- 1\n- 2\n", r"c\.yaml: expected a mapping of config keys at the top level, got a list"),
+    ("seed: !!python/object/apply:os.system ['echo hi']\n", r"c\.yaml:1:7: invalid YAML: .*python/object"),
 ])
 def test_bad_yaml_names_file_line_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
