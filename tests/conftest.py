@@ -11,6 +11,7 @@ from absl.testing import flagsaver
 from tfcourse import cli
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts"))  # tests use the scripts' helpers, not copies
 TFCOURSE = os.path.join(os.path.dirname(sys.executable), "tfcourse")
 
 Outcome = collections.namedtuple("Outcome", "code out err")
@@ -58,3 +59,10 @@ def tree(path):
         for name in dirs + files:
             found.append(os.path.relpath(os.path.join(root, name), str(path)))
     return sorted(found)
+
+
+def write_yaml(tmp_path, text, name="c.yaml"):
+    """Writes ``text`` (UTF-8) to ``tmp_path/name`` and returns its path (str)."""
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return str(path)

@@ -5,16 +5,11 @@ import re
 
 import pytest
 
+from conftest import write_yaml as write
 from tfcourse import config as config_lib
 from tfcourse.errors import UsageError
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def write(tmp_path, text, name="c.yaml"):
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return str(path)
 
 
 def test_defaults_are_the_course_case():
@@ -67,27 +62,6 @@ def test_bad_yaml_names_file_line_key_and_value(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(UsageError, match=message):
         config_lib.resolve(path)
-
-
-def test_flag_values_are_checked_and_named():
-    with pytest.raises(UsageError, match=r"flag --max_step: max_step = -5: expected an integer >= 1"):
-        config_lib.resolve(None, {"max_step": -5})
-    with pytest.raises(UsageError, match=r"flag --learning_rate: .*inf.*finite"):
-        config_lib.resolve(None, {"learning_rate": float("inf")})
-
-
-def test_missing_directory_and_empty_config(tmp_path):
-    with pytest.raises(UsageError, match=r"config .*nope\.yaml: cannot read"):
-        config_lib.resolve(str(tmp_path / "nope.yaml"))
-    with pytest.raises(UsageError, match="is a directory"):
-        config_lib.resolve(str(tmp_path))
-    assert config_lib.resolve(write(tmp_path, "# nothing\n")) == config_lib.resolve()
-
-
-def test_bom_and_crlf_are_fine(tmp_path):
-    path = write(tmp_path, "\ufeffmax_step: 20\r\nseed: 3\r\n")
-    config = config_lib.resolve(path)
-    assert (config.max_step, config.seed) == (20, 3)
 
 
 def test_data_path_is_relative_to_the_config_file(tmp_path):

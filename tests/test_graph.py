@@ -132,39 +132,6 @@ def test_no_step_makes_a_standardised_copy_of_the_data():
     assert "standardize/mean:0" in [v.name for v in tg.saved_variables]
 
 
-def test_inference_graph_has_the_checkpoint_names_and_no_training_ops():
-    train = graph_lib.build("logistic", 2, 0.01, seed=1, standardize=True)
-    infer = graph_lib.build_inference("logistic", 2, standardize=True)
-    assert ([v.op.name for v in infer.saved_variables] ==
-            [v.op.name for v in train.saved_variables] ==
-            ["global_step", "logistic_model/weights", "logistic_model/bias", "standardize/mean",
-             "standardize/std"])
-    assert list(infer.outputs) == ["predictions", "probabilities"]
-    assert infer.x.name == "original_data/x:0" and infer.x.op.type == "Placeholder"
-    ops = infer.graph.get_operations()
-    assert not [op.name for op in ops if op.name.split("/")[0] in ("optimizer", "after_steps")]
-    assert not {op.type for op in ops} & {"ApplyGradientDescent", "AssignAdd", "While", "Enter",
-                                          "HistogramSummary"}
-    assert infer.graph.finalized and len(ops) * 3 < len(train.graph.get_operations())
-
-
-def test_inference_graph_restores_a_training_checkpoint(tmp_path):
-    x = np.array([[1.0, 20.0], [3.0, -10.0], [0.5, 0.0]], np.float32)
-    train = graph_lib.build("linear", 2, 0.01, seed=4, standardize=True)
-    with tf.Session(graph=train.graph) as session:
-        session.run(train.init_op)
-        graph_lib.set_standardization(session, train, [1.0, 5.0], [2.0, 10.0])
-        train.global_step.load(7, session)
-        expected = session.run(train.model.predictions, {train.x: x})
-        prefix = train.saver.save(session, str(tmp_path / "model.ckpt"), global_step=7)
-    infer = graph_lib.build_inference("linear", 2, standardize=True)
-    with tf.Session(graph=infer.graph) as session:
-        infer.saver.restore(session, prefix)
-        assert session.run(infer.global_step) == 7
-        np.testing.assert_array_equal(session.run(infer.outputs["predictions"], {infer.x: x}),
-                                      expected)
-
-
 def test_device_function_makes_the_distributed_graph():
     cluster = tf.train.ClusterSpec({"ps": ["127.0.0.1:1"], "worker": ["127.0.0.1:2"]})
     setter = tf.train.replica_device_setter(worker_device="/job:worker/task:0", cluster=cluster)

@@ -17,9 +17,7 @@ endpoints (TensorBoard 1.12.2 names), against what the events files hold:
 import collections
 import json
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -29,6 +27,7 @@ import urllib.request
 import numpy as np
 import pytest
 
+import tensorboard_screenshots as screenshots  # scripts/, on the path by conftest.py
 from tfcourse import config as config_lib
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
@@ -40,13 +39,6 @@ TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 DEADLINE = 60.0  # seconds to wait for TensorBoard to answer, and then to serve the data
 
 Run = collections.namedtuple("Run", "name config result scope scalars histograms")
-
-
-def free_port():
-    """A TCP port of 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def read_events(run_dir):
@@ -86,17 +78,14 @@ def served_buckets(histo):
     return [[left, right, count] for left, right, count in zip(lefts, rights, histo.bucket)]
 
 
-class TensorBoard(object):
-    """A running ``tensorboard`` process and a JSON/text client of its HTTP endpoints."""
+class TensorBoard(screenshots.TensorBoard):
+    """The venv's ``tensorboard`` process, started and stopped by scripts/tensorboard_screenshots.py's
+    helper (a process group of its own, SIGTERM then SIGKILL, always reaped), with a JSON/text client
+    of its HTTP endpoints."""
 
     def __init__(self, logdir, log_path):
-        self.port = free_port()
-        self.url = "http://127.0.0.1:{}".format(self.port)
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        self.process = subprocess.Popen(
-            [TENSORBOARD, "--logdir", logdir, "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        assert screenshots.find_tensorboard() == TENSORBOARD  # the venv's own, not one on PATH
+        super(TensorBoard, self).__init__(logdir, screenshots.free_port(), log_path)
 
     def log(self):
         with open(self.log_path) as log:
@@ -126,21 +115,6 @@ class TensorBoard(object):
                 pytest.fail("tensorboard did not serve {} within {:.0f} s:\n{}".format(
                     what, DEADLINE, self.log()))
             time.sleep(0.25)
-
-    def stop(self):
-        """Stops the whole process group: SIGTERM, then SIGKILL after 10 s; always reaps it."""
-        try:
-            if self.process.poll() is None:
-                try:
-                    os.killpg(self.process.pid, signal.SIGTERM)
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            self.process.wait()
-        finally:
-            self._log.close()
 
 
 def _train(name, config_path, overrides, summary_dir, tmp):

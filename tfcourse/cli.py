@@ -1,7 +1,7 @@
 """Command line: ``tfcourse train|restore|evaluate|predict|plot|inspect|export [flags]``.
 
-Flags are defined with ``tf.app.flags`` (absl) and parsed strictly: an
-unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
+Flags are defined with ``tf.app.flags`` (absl, see ``tfcourse.cli_flags``) and parsed
+strictly: an unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
 which drops unknown flags. Errors become one line on stderr and an exit code:
 2 for usage or config errors, 1 for data or runtime errors, 130 when
 interrupted. ``--verbose`` shows the traceback.
@@ -9,62 +9,18 @@ interrupted. ``--verbose`` shows the traceback.
 
 import collections
 import os
-import re
 import sys
 import traceback
 
-from tfcourse import config as config_lib
+from tfcourse.cli_flags import CONFIG_FLAGS, FLAGS, command_help, flag_error, flags
 from tfcourse.errors import TfcourseError, UsageError
 from tfcourse.tf_compat import tf
-
-flags = tf.app.flags
-FLAGS = flags.FLAGS
-
-_DEFINE = {"int": flags.DEFINE_integer, "float": flags.DEFINE_float, "bool": flags.DEFINE_boolean,
-           "str": flags.DEFINE_string, "path": flags.DEFINE_string, "str_list": flags.DEFINE_list}
-
-for _key in config_lib.SCHEMA:
-    if _key.choices and _key.kind == "str":
-        flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
-    else:
-        _DEFINE[_key.kind](_key.name, _key.default, _key.help)
-flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override it")
-flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
-flags.DEFINE_string("predict", None,
-                    "rows to predict, rows separated by ';' and a row's features by ',' "
-                    "(with one feature ',' separates rows too: 1.0,2.5 is two rows)")
-flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
-flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's columns plus "
-                                    "prediction, and probability for logistic regression) or "
-                                    "plot's PNG")
-flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
-flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
-flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
-flags.DEFINE_boolean("verbose", False, "show the traceback of errors; train: a line per checkpoint")
-flags.DEFINE_string("ps_hosts", None, "distributed: parameter servers, host:port,host:port")
-flags.DEFINE_string("worker_hosts", None, "distributed: workers, host:port,... (worker 0 is chief)")
-flags.DEFINE_string("job_name", None, "distributed: this task's job, ps or worker")
-flags.DEFINE_integer("task_index", None, "distributed: this task's index in its job")
-flags.DEFINE_boolean("sync", False, "distributed: synchronous replicas (SyncReplicasOptimizer)")
-flags.DEFINE_float("wait_secs", 30.0, "distributed: how long to wait for ps tasks and the chief "
-                                     "(seconds)")
-flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
-                                     "errors")
-
-CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
-CONFIG_FLAGS = ("config",) + tuple(key.name for key in config_lib.SCHEMA)
+from tfcourse.train.launch import CLUSTER_FLAGS
 
 
 def _run_train(given):
-    """One process, or one task of a distributed job when a cluster is given (flags or
-    TF_CONFIG)."""
-    overrides = dict((name, value) for name, value in given.items()
-                     if name in config_lib.ROOT_KEYS)
-    config = config_lib.resolve(given.get("config"), overrides)
-    if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
-        _train_distributed(config, given)
-    else:
-        _train(config, given)
+    from tfcourse.train import launch
+    launch.train(given)
 
 
 def _run_restore(given):
@@ -146,41 +102,6 @@ def _usage():
                                   for name, command in sorted(COMMANDS.items())))
 
 
-def _command_help(command):
-    entry = COMMANDS[command]
-    lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", entry.help, "",
-             "flags:"]
-    for name in entry.flags:
-        flag = FLAGS[name]
-        if name in entry.required:
-            default = " (required)"
-        elif flag.default is None:
-            default = ""
-        else:
-            default = " (default: {})".format(flag.default_as_str.strip("'") or "none")
-        lines.append("  --{}: {}{}".format(name, flag.help, default))
-    return "\n".join(lines)
-
-
-_FLAG_VALUE_ERROR = re.compile(r"flag --(\w+)=(.*?): ")
-_EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false",
-             "multi_string": "a string", "list": "a comma-separated list"}
-
-
-def _flag_error(err):
-    """absl's parse error as one line in tfcourse's style."""
-    message = str(err)
-    match = _FLAG_VALUE_ERROR.match(message)
-    if match and match.group(1) in FLAGS:
-        flag = FLAGS[match.group(1)]
-        expected = _EXPECTED.get(flag.flag_type())
-        if expected:
-            return "flag --{}={}: expected {}".format(match.group(1), match.group(2), expected)
-    if "Non-boolean argument to boolean flag" in message:
-        return "a boolean flag takes true or false ({})".format(message)
-    return message
-
-
 def parse(argv):
     """Parses ``argv`` (program name first) into ``(command, flag values given)``.
 
@@ -203,7 +124,7 @@ def parse(argv):
         raise UsageError("unknown command '{}'; expected one of: {}".format(
             command, ", ".join(sorted(COMMANDS))))
     if any(arg in ("-h", "--help", "--helpfull", "--helpshort") for arg in args):
-        print(_command_help(command))
+        print(command_help(command, COMMANDS[command]))
         return None, {}
     for arg in args:
         name = arg.lstrip("-").split("=")[0]
@@ -213,7 +134,7 @@ def parse(argv):
     try:
         rest = FLAGS([argv[0]] + args)
     except flags.Error as err:
-        raise UsageError(_flag_error(err))
+        raise UsageError(flag_error(err))
     if len(rest) > 1:
         raise UsageError("unexpected argument '{}' (flags are written --name=value)".format(rest[1]))
     allowed = COMMANDS[command].flags
@@ -240,31 +161,6 @@ def run(command, given):
         raise UsageError("{} needs {}".format(command, ", ".join("--" + name for name in missing)))
     entry.function(given)
     return 0
-
-
-def _train(config, given):
-    """Trains with a live progress line on a terminal, plain log lines otherwise."""
-    from tfcourse.train import console, trainer
-    if given.get("quiet") and given.get("verbose"):
-        raise UsageError("flags --quiet and --verbose exclude each other")
-    if given.get("quiet"):
-        result = trainer.train(config, out=lambda line: None)
-        print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(
-            result.global_step, result.loss, result.checkpoint))
-        return
-    live = console.ProgressLine() if sys.stdout.isatty() else None
-    trainer.train(config, progress=live, verbose=given.get("verbose", False))
-
-
-def _train_distributed(config, given):
-    """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
-    from tfcourse.train import cluster
-    from tfcourse.train import distributed
-    spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)
-                                                                for name in CLUSTER_FLAGS])
-    prefix = "{} {}: ".format(spec.job_name, spec.task_index)
-    distributed.run(config, spec, lambda line: print(prefix + line, flush=True),
-                    given.get("sync", False), given.get("wait_secs", 30.0))
 
 
 def _verbose(argv):

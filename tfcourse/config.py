@@ -1,4 +1,4 @@
-"""Configuration: built-in defaults, YAML loading, strict validation.
+"""Configuration: the keys and their built-in defaults, resolved from YAML and flags.
 
 Precedence is built-in defaults < YAML file < flags given on the command line.
 Every key is declared once in ``SCHEMA``; the flags, the validation and the
@@ -10,12 +10,10 @@ what was expected, and raise ``tfcourse.errors.UsageError`` (exit code 2).
 """
 
 import collections
-import difflib
-import math
 import os
 
-import yaml
-
+from tfcourse.config_values import check_value, unknown_key
+from tfcourse.config_yaml import position, read_yaml
 from tfcourse.errors import UsageError
 
 MODELS = ("linear", "logistic")
@@ -130,165 +128,6 @@ ROOT_KEYS = collections.OrderedDict((key.name, key) for key in SCHEMA)
 DATA_KEYS = collections.OrderedDict((key.name, key) for key in DATA_SCHEMA)
 
 
-class _Mapping(dict):
-    """A dict that remembers where each key was written (``marks``)."""
-
-    def __init__(self):
-        super(_Mapping, self).__init__()
-        self.marks = {}
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML loader that rejects duplicate keys and keeps key positions."""
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = _Mapping()
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        where = _where(loader.name, key_node.start_mark)
-        if not isinstance(key, str):
-            raise UsageError("{}: key {!r} must be a string".format(where, key))
-        if key in mapping:
-            raise UsageError("{}: duplicate key '{}' (first given at line {})".format(
-                where, key, mapping.marks[key].line + 1))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.marks[key] = key_node.start_mark
-    return mapping
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _where(path, mark):
-    return "{}:{}:{}".format(path, mark.line + 1, mark.column + 1)
-
-
-def read_yaml(path):
-    """Reads a YAML config file into a mapping with key positions.
-
-    Args:
-        path: file path (str).
-
-    Returns:
-        a dict (``_Mapping``) whose ``marks`` give each key's position.
-
-    Raises:
-        UsageError: the file is missing, unreadable, not valid YAML, uses a
-            tag that safe loading refuses, or is not a mapping.
-    """
-    if os.path.isdir(path):
-        raise UsageError("config {}: is a directory, expected a YAML file".format(path))
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as err:
-        raise UsageError("config {}: cannot read: {}".format(path, err.strerror or err))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UsageError("config {}: not UTF-8 text (byte {})".format(path, err.start))
-    loader = _StrictLoader(text)
-    loader.name = path
-    try:
-        document = loader.get_single_data()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = _where(path, mark) if mark else path
-        raise UsageError("{}: invalid YAML: {}".format(where, err.problem or err.context))
-    except yaml.YAMLError as err:
-        raise UsageError("{}: invalid YAML: {}".format(path, err))
-    finally:
-        loader.dispose()
-    if document is None:
-        document = _Mapping()
-    if not isinstance(document, dict):
-        raise UsageError("{}: expected a mapping of config keys at the top level, got {}".format(
-            path, _type_name(document)))
-    return document
-
-
-def _type_name(value):
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-             list: "a list"}
-    return names.get(type(value), type(value).__name__)
-
-
-_EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
-             "bool": "true or false", "str": "a string", "path": "a path (string)",
-             "str_list": "a list of strings"}
-
-
-def check_value(key, value, where):
-    """Validates and normalises one value.
-
-    Args:
-        key: the ``Key`` being set.
-        value: the raw value (from YAML or a flag).
-        where: where it came from, e.g. ``"configs/a.yaml:3:1"`` or ``"flag --max_step"``.
-
-    Returns:
-        the value converted to its kind (float for "float", tuple for "str_list").
-
-    Raises:
-        UsageError: naming ``where``, the key, the value and what was expected.
-    """
-    def fail(expected):
-        raise UsageError("{}: {} = {!r}: expected {}".format(where, key.name, value, expected))
-
-    if value is None:
-        if key.default is None:
-            return None
-        fail(_EXPECTED[key.kind])
-    kind = key.kind
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            exponent = isinstance(value, (str, float)) and "e" in str(value).lower()
-            fail(_EXPECTED[kind] + (" (write 1000, not 1e3)" if exponent else ""))
-        if key.minimum is not None and value < key.minimum:
-            fail("an integer >= {}".format(key.minimum))
-        if value > key.maximum:
-            fail("an integer <= {}".format(key.maximum))
-    elif kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            fail(_EXPECTED[kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
-                                     if isinstance(value, str) else ""))
-        value = float(value)
-        if not math.isfinite(value):
-            fail("a finite number")
-        if key.minimum is not None and value <= key.minimum:
-            fail("a number > {}".format(key.minimum))
-    elif kind == "fraction":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-            fail(_EXPECTED[kind])
-        value = float(value)
-    elif kind == "bool":
-        if not isinstance(value, bool):
-            fail(_EXPECTED[kind])
-    elif kind in ("str", "path"):
-        if not isinstance(value, str) or not value:
-            fail(_EXPECTED[kind])
-        if key.choices and value not in key.choices:
-            fail("one of: " + ", ".join(key.choices))
-        if kind == "path":
-            value = os.path.expanduser(value)
-    elif kind == "str_list":
-        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
-                isinstance(item, str) for item in value):
-            fail(_EXPECTED[kind])
-        if key.choices and not set(value) <= set(key.choices):
-            fail("a list of any of: " + ", ".join(key.choices))
-        value = tuple(value)
-    return value
-
-
-def _unknown(name, known, where):
-    hint = difflib.get_close_matches(name, known, n=1)
-    suggestion = " (did you mean '{}'?)".format(hint[0]) if hint else ""
-    return UsageError("{}: unknown key '{}'{}; known keys: {}".format(
-        where, name, suggestion, ", ".join(known)))
-
 
 def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
     """Checks ``mapping``'s keys and values into ``values``.
@@ -297,10 +136,10 @@ def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
     """
     marks = getattr(mapping, "marks", {})
     for name, raw in mapping.items():
-        where = _where(source, marks[name]) if name in marks else source
+        where = position(source, marks[name]) if name in marks else source
         if name not in keys:
             known = [prefix + known for known in keys] + (["data"] if keys is ROOT_KEYS else [])
-            raise _unknown(prefix + name, known, where)
+            raise unknown_key(prefix + name, known, where)
         value = check_value(keys[name], raw, where)
         if keys is DATA_KEYS and keys[name].kind == "path" and value and base_dir is not None:
             value = os.path.abspath(os.path.join(base_dir, value))
@@ -330,7 +169,7 @@ def resolve(config_path=None, overrides=None):
         if data_section is not None:
             if not isinstance(data_section, dict):
                 raise UsageError("{}: data = {!r}: expected a mapping of data keys".format(
-                    _where(config_path, document.marks["data"]), data_section))
+                    position(config_path, document.marks["data"]), data_section))
             _merge_section(data, data_section, DATA_KEYS, config_path, "data.",
                            base_dir=os.path.dirname(config_path))
     freeze_source = config_path or "defaults"

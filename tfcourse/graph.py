@@ -1,5 +1,6 @@
-"""The two graphs: the training graph (one builder, single-process or distributed) and the
-inference graph every command that only predicts uses.
+"""The training graph: one builder, single-process or distributed. (The inference graph
+every command that only predicts uses is in ``tfcourse.graph_inference``; its builders are
+importable from here too.)
 
 Training data are held in the session by non-trainable local variables filled
 once from placeholders (``original_data/x_init``), so the graph and its
@@ -16,10 +17,12 @@ linear map (see ``tfcourse.standardization``).
 
 import collections
 
-from tfcourse import models
+from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
+    InferenceGraph, build_inference, build_inference_for)
 from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
+from tfcourse.graph_parts import build_model, raw_inputs, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
-    fold_standardization, set_standardization, standardization_variables)
+    set_standardization, standardization_variables)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
@@ -58,24 +61,6 @@ Attributes:
         (empty when a distributed worker may start).
 """
 
-InferenceGraph = collections.namedtuple(
-    "InferenceGraph", "graph x y model outputs global_step saver saved_variables init_op mean std")
-InferenceGraph.__doc__ = """The inference graph: raw features in, the model's outputs out.
-
-Attributes:
-    graph: the finalised ``tf.Graph``: no optimizer, no training loop, no data
-        variables, no global-step increment.
-    x: ``[None, n_features]`` float32 raw features (``original_data/x``).
-    y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
-    model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
-    outputs: OrderedDict name -> ``[None, 1]`` float32 tensor, the model
-        module's ``outputs(model)`` (the SavedModel's signature outputs).
-    global_step: int64 scalar variable (restored, never incremented).
-    saver, saved_variables: as in ``TrainGraph``; the checkpoint's variable names.
-    init_op: initialises the variables (restoring then overwrites them).
-    mean, std: the standardisation variables, or None.
-"""
-
 Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
 
@@ -97,24 +82,6 @@ def _add_summaries(snapshot, model):
     for value, variable in ((snapshot.weights, model.weights), (snapshot.bias, model.bias)):
         safe = tf.where(tf.is_finite(value), value, tf.zeros_like(value))
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
-
-
-def _build_model(model_name, x, y, n_features, seed, statistics):
-    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
-    if statistics is None:
-        return models.get(model_name).build(x, y, n_features, seed)
-    found = {}
-    with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
-                           custom_getter=fold_standardization(statistics[0], statistics[1],
-                                                              found)):
-        model = models.get(model_name).build(x, y, n_features, seed)
-    return model._replace(weights=found["weights"], bias=found["bias"])
-
-
-def _saver(global_step, model, statistics, max_to_keep=5, sharded=False):
-    saved = [global_step, model.weights, model.bias] + list(statistics or [])
-    return tf.train.Saver(saved, max_to_keep=max_to_keep, sharded=sharded,
-                          save_relative_paths=True), saved
 
 
 def _minibatches(batch_source, n_features, batch_size):
@@ -141,11 +108,10 @@ def _with_rows(variable, n_rows, n_columns):
 
 def _inputs(n_features, stored, n_rows):
     """``(x, y, x_init, y_init, data_init, train_data)`` in scope ``original_data``."""
+    if not stored:
+        x, y = raw_inputs(n_features)
+        return x, y, None, None, None, (x, y)
     with tf.variable_scope("original_data"):
-        if not stored:
-            x = tf.placeholder(tf.float32, [None, n_features], name="x")
-            y = tf.placeholder(tf.float32, [None, 1], name="y")
-            return x, y, None, None, None, (x, y)
         x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
         y_init = tf.placeholder(tf.float32, [None, 1], name="y_init")
         x_data, y_data = _data_variable(x_init, "x_data"), _data_variable(y_init, "y_data")
@@ -200,13 +166,13 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
         global_step = tf.train.get_or_create_global_step()
         x, y, x_init, y_init, data_init, train_data = _inputs(n_features, not distributed, n_rows)
         statistics = standardization_variables(n_features) if standardize else None
-        model = _build_model(model_name, x, y, n_features, seed, statistics)
+        model = build_model(model_name, x, y, n_features, seed, statistics)
         iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)
                     if batch_source else None)
 
         def loss_again(inputs=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return _build_model(model_name, *(inputs or train_data), n_features=n_features,
+                return build_model(model_name, *(inputs or train_data), n_features=n_features,
                                     seed=seed, statistics=statistics).loss
 
         def batch_loss():
@@ -233,7 +199,7 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
                                  bias=model.bias.read_value())
         _add_summaries(after, model)
         summary_op = tf.summary.merge_all()
-        saver, saved = _saver(global_step, model, statistics, max_to_keep, sharded=distributed)
+        saver, saved = saver_for(global_step, model, statistics, max_to_keep, sharded=distributed)
         init_op = tf.global_variables_initializer()
         ready = (tf.identity(tf.report_uninitialized_variables(tf.global_variables()), "ready")
                  if distributed else None)
@@ -253,44 +219,6 @@ def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync
     return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
                  device_fn=device_fn, sync_replicas=sync_replicas)
-
-
-def build_inference(model_name, n_features, standardize, seed=0):
-    """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
-
-    Its variables have the training graph's names (``global_step``,
-    ``<scope>/weights``, ``<scope>/bias``, ``standardize/mean`` and ``std``),
-    so any tfcourse checkpoint restores into it.
-
-    Args:
-        model_name: a key of ``tfcourse.models.MODELS``.
-        n_features: number of input features (int >= 1).
-        standardize: whether the model standardises its features.
-        seed: seed of the initialisers (their values are replaced by a restore).
-
-    Returns:
-        an ``InferenceGraph``.
-    """
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(seed)
-        global_step = tf.train.get_or_create_global_step()
-        x, y = _inputs(n_features, False, None)[:2]
-        statistics = standardization_variables(n_features) if standardize else None
-        model = _build_model(model_name, x, y, n_features, seed, statistics)
-        outputs = models.get(model_name).outputs(model)
-        saver, saved = _saver(global_step, model, statistics)
-        init_op = tf.global_variables_initializer()
-    graph.finalize()
-    mean, std = statistics or (None, None)
-    return InferenceGraph(graph=graph, x=x, y=y, model=model, outputs=outputs,
-                          global_step=global_step, saver=saver, saved_variables=saved,
-                          init_op=init_op, mean=mean, std=std)
-
-
-def build_inference_for(config, spec):
-    """``build_inference`` for a saved config and model spec."""
-    return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed)
 
 
 def session_config(log_device_placement=False):

@@ -1,0 +1,82 @@
+"""The flags of every command, defined with ``tf.app.flags`` (absl), and their help and
+error lines.
+
+The config keys become flags from ``config.SCHEMA``; the other flags name what a command
+reads or writes. ``tfcourse.cli`` says which command takes which flag.
+"""
+
+import re
+
+from tfcourse import config as config_lib
+from tfcourse.tf_compat import tf
+
+flags = tf.app.flags
+FLAGS = flags.FLAGS
+
+_DEFINE = {"int": flags.DEFINE_integer, "float": flags.DEFINE_float, "bool": flags.DEFINE_boolean,
+           "str": flags.DEFINE_string, "path": flags.DEFINE_string, "str_list": flags.DEFINE_list}
+
+for _key in config_lib.SCHEMA:
+    if _key.choices and _key.kind == "str":
+        flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
+    else:
+        _DEFINE[_key.kind](_key.name, _key.default, _key.help)
+flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override it")
+flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
+flags.DEFINE_string("predict", None,
+                    "rows to predict, rows separated by ';' and a row's features by ',' "
+                    "(with one feature ',' separates rows too: 1.0,2.5 is two rows)")
+flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
+flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's columns plus "
+                                    "prediction, and probability for logistic regression) or "
+                                    "plot's PNG")
+flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
+flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
+flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
+flags.DEFINE_boolean("verbose", False, "show the traceback of errors; train: a line per checkpoint")
+flags.DEFINE_string("ps_hosts", None, "distributed: parameter servers, host:port,host:port")
+flags.DEFINE_string("worker_hosts", None, "distributed: workers, host:port,... (worker 0 is chief)")
+flags.DEFINE_string("job_name", None, "distributed: this task's job, ps or worker")
+flags.DEFINE_integer("task_index", None, "distributed: this task's index in its job")
+flags.DEFINE_boolean("sync", False, "distributed: synchronous replicas (SyncReplicasOptimizer)")
+flags.DEFINE_float("wait_secs", 30.0, "distributed: how long to wait for ps tasks and the chief "
+                                     "(seconds)")
+flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
+                                     "errors")
+
+CONFIG_FLAGS = ("config",) + tuple(key.name for key in config_lib.SCHEMA)
+
+
+def command_help(command, entry):
+    """The ``--help`` text of ``command`` (its ``cli.Command`` is ``entry``)."""
+    lines = ["usage: tfcourse {} [--flag=value ...]".format(command), "", entry.help, "",
+             "flags:"]
+    for name in entry.flags:
+        flag = FLAGS[name]
+        if name in entry.required:
+            default = " (required)"
+        elif flag.default is None:
+            default = ""
+        else:
+            default = " (default: {})".format(flag.default_as_str.strip("'") or "none")
+        lines.append("  --{}: {}{}".format(name, flag.help, default))
+    return "\n".join(lines)
+
+
+_FLAG_VALUE_ERROR = re.compile(r"flag --(\w+)=(.*?): ")
+_EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false",
+             "multi_string": "a string", "list": "a comma-separated list"}
+
+
+def flag_error(err):
+    """absl's parse error as one line in tfcourse's style."""
+    message = str(err)
+    match = _FLAG_VALUE_ERROR.match(message)
+    if match and match.group(1) in FLAGS:
+        flag = FLAGS[match.group(1)]
+        expected = _EXPECTED.get(flag.flag_type())
+        if expected:
+            return "flag --{}={}: expected {}".format(match.group(1), match.group(2), expected)
+    if "Non-boolean argument to boolean flag" in message:
+        return "a boolean flag takes true or false ({})".format(message)
+    return message

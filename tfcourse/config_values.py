@@ -1,0 +1,86 @@
+"""Checking one config value (from YAML or a flag) against its ``config.Key``.
+
+Errors name where the value came from, the key, the value and what was
+expected, and raise ``tfcourse.errors.UsageError`` (exit code 2).
+"""
+
+import difflib
+import math
+import os
+
+from tfcourse.errors import UsageError
+
+_EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
+             "bool": "true or false", "str": "a string", "path": "a path (string)",
+             "str_list": "a list of strings"}
+
+
+def check_value(key, value, where):
+    """Validates and normalises one value.
+
+    Args:
+        key: the ``Key`` being set.
+        value: the raw value (from YAML or a flag).
+        where: where it came from, e.g. ``"configs/a.yaml:3:1"`` or ``"flag --max_step"``.
+
+    Returns:
+        the value converted to its kind (float for "float", tuple for "str_list").
+
+    Raises:
+        UsageError: naming ``where``, the key, the value and what was expected.
+    """
+    def fail(expected):
+        raise UsageError("{}: {} = {!r}: expected {}".format(where, key.name, value, expected))
+
+    if value is None:
+        if key.default is None:
+            return None
+        fail(_EXPECTED[key.kind])
+    kind = key.kind
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            exponent = isinstance(value, (str, float)) and "e" in str(value).lower()
+            fail(_EXPECTED[kind] + (" (write 1000, not 1e3)" if exponent else ""))
+        if key.minimum is not None and value < key.minimum:
+            fail("an integer >= {}".format(key.minimum))
+        if value > key.maximum:
+            fail("an integer <= {}".format(key.maximum))
+    elif kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail(_EXPECTED[kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
+                                     if isinstance(value, str) else ""))
+        value = float(value)
+        if not math.isfinite(value):
+            fail("a finite number")
+        if key.minimum is not None and value <= key.minimum:
+            fail("a number > {}".format(key.minimum))
+    elif kind == "fraction":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            fail(_EXPECTED[kind])
+        value = float(value)
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            fail(_EXPECTED[kind])
+    elif kind in ("str", "path"):
+        if not isinstance(value, str) or not value:
+            fail(_EXPECTED[kind])
+        if key.choices and value not in key.choices:
+            fail("one of: " + ", ".join(key.choices))
+        if kind == "path":
+            value = os.path.expanduser(value)
+    elif kind == "str_list":
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+                isinstance(item, str) for item in value):
+            fail(_EXPECTED[kind])
+        if key.choices and not set(value) <= set(key.choices):
+            fail("a list of any of: " + ", ".join(key.choices))
+        value = tuple(value)
+    return value
+
+
+def unknown_key(name, known, where):
+    """The error for a key not in ``known``, suggesting the closest known one."""
+    hint = difflib.get_close_matches(name, known, n=1)
+    suggestion = " (did you mean '{}'?)".format(hint[0]) if hint else ""
+    return UsageError("{}: unknown key '{}'{}; known keys: {}".format(
+        where, name, suggestion, ", ".join(known)))

@@ -1,0 +1,36 @@
+"""What the training graph and the inference graph share: the raw-feature placeholders,
+the model on them (standardisation folded into its linear map) and the checkpoint's saver.
+"""
+
+from tfcourse import models
+from tfcourse.standardization import fold_standardization
+from tfcourse.tf_compat import tf
+
+
+def raw_inputs(n_features):
+    """Placeholders ``original_data/x`` (``[None, n_features]`` float32 raw features) and
+    ``original_data/y`` (``[None, 1]`` float32 labels)."""
+    with tf.variable_scope("original_data"):
+        x = tf.placeholder(tf.float32, [None, n_features], name="x")
+        y = tf.placeholder(tf.float32, [None, 1], name="y")
+    return x, y
+
+
+def build_model(model_name, x, y, n_features, seed, statistics):
+    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
+    if statistics is None:
+        return models.get(model_name).build(x, y, n_features, seed)
+    found = {}
+    with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
+                           custom_getter=fold_standardization(statistics[0], statistics[1],
+                                                              found)):
+        model = models.get(model_name).build(x, y, n_features, seed)
+    return model._replace(weights=found["weights"], bias=found["bias"])
+
+
+def saver_for(global_step, model, statistics, max_to_keep=5, sharded=False):
+    """A ``tf.train.Saver`` over global_step, the weights, the bias and the standardisation
+    statistics (relative paths); returns ``(saver, saved_variables)``."""
+    saved = [global_step, model.weights, model.bias] + list(statistics or [])
+    return tf.train.Saver(saved, max_to_keep=max_to_keep, sharded=sharded,
+                          save_relative_paths=True), saved

@@ -1,0 +1,56 @@
+"""``tfcourse train``: the resolved config trained in this process, or as one task of a
+distributed job when a cluster is given (flags or the ``TF_CONFIG`` environment variable).
+"""
+
+import os
+import sys
+
+from tfcourse import config as config_lib
+from tfcourse.errors import UsageError
+
+CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
+
+
+def train(given):
+    """Resolves the config and trains: in this process, or as a task of a cluster.
+
+    Args:
+        given: the flag values given on the command line (dict): config keys,
+            ``config`` (YAML path), ``quiet``, ``verbose``, the cluster flags
+            (``CLUSTER_FLAGS``), ``sync`` and ``wait_secs``.
+
+    Raises:
+        UsageError: a bad config or flag combination; DataError: bad data.
+    """
+    overrides = dict((name, value) for name, value in given.items()
+                     if name in config_lib.ROOT_KEYS)
+    config = config_lib.resolve(given.get("config"), overrides)
+    if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
+        _train_distributed(config, given)
+    else:
+        _train(config, given)
+
+
+def _train(config, given):
+    """Trains with a live progress line on a terminal, plain log lines otherwise."""
+    from tfcourse.train import console, trainer
+    if given.get("quiet") and given.get("verbose"):
+        raise UsageError("flags --quiet and --verbose exclude each other")
+    if given.get("quiet"):
+        result = trainer.train(config, out=lambda line: None)
+        print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(
+            result.global_step, result.loss, result.checkpoint))
+        return
+    live = console.ProgressLine() if sys.stdout.isatty() else None
+    trainer.train(config, progress=live, verbose=given.get("verbose", False))
+
+
+def _train_distributed(config, given):
+    """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
+    from tfcourse.train import cluster
+    from tfcourse.train import distributed
+    spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)
+                                                                for name in CLUSTER_FLAGS])
+    prefix = "{} {}: ".format(spec.job_name, spec.task_index)
+    distributed.run(config, spec, lambda line: print(prefix + line, flush=True),
+                    given.get("sync", False), given.get("wait_secs", 30.0))
