@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from tfcourse import files
-from tfcourse.errors import UsageError
+from tfcourse.errors import DataError, UsageError
 
 
 def test_atomic_write_replaces_the_file_with_umask_permissions(tmp_path):
@@ -89,3 +89,22 @@ def test_check_output_names_the_problem(tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
         files.check_output(str(tmp_path / "nowhere" / "x.csv"), overwrite=False)
     files.check_output(str(tmp_path / "exists.csv"), overwrite=True)
+
+
+def test_a_file_that_cannot_be_written_is_named_not_its_temporary():
+    with pytest.raises(DataError) as caught:
+        with files.atomic_write("/proc/1/predictions.csv") as stream:
+            stream.write("x")
+    assert str(caught.value).startswith("/proc/1/predictions.csv: cannot write: ")
+    with pytest.raises(DataError, match=r"^/proc/1/export: cannot write: "):
+        files.StagedDirectory("/proc/1/export", "export")
+
+
+def test_check_output_dir_names_the_setting(tmp_path):
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(UsageError, match=r"^export_dir .*a_file is a file, expected a directory"):
+        files.check_output_dir(str(tmp_path / "a_file"), "export_dir")
+    with pytest.raises(UsageError, match=r"is inside a file"):
+        files.check_output_dir(str(tmp_path / "a_file" / "sub"), "model_dir")
+    files.check_output_dir(str(tmp_path / "new" / "dir"), "model_dir")  # creatable: fine
+    assert not (tmp_path / "new").exists()  # and nothing was created

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 
-from tfcourse.errors import UsageError
+from tfcourse.errors import DataError, UsageError
 
 
 def current_umask():
@@ -39,20 +39,31 @@ def atomic_write(path, mode="w", **open_args):
         the open file object.
 
     Raises:
-        OSError: the directory is not writable, the disk is full, ...
+        DataError: the file cannot be written (directory not writable, disk full, ...),
+            naming ``path``.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    handle, tmp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                                        suffix=".tmp")
+    try:
+        handle, tmp_path = tempfile.mkstemp(dir=directory,
+                                            prefix="." + os.path.basename(path) + ".",
+                                            suffix=".tmp")
+    except OSError as err:
+        raise _cannot_write(path, err)
     try:
         with os.fdopen(handle, mode, **open_args) as stream:
             yield stream
         os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
-    except BaseException:
+    except BaseException as err:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)
+        if isinstance(err, OSError):
+            raise _cannot_write(path, err)
         raise
+
+
+def _cannot_write(path, err):
+    return DataError("{}: cannot write: {}".format(path, err.strerror or err))
 
 
 def write_text(path, text):
@@ -63,7 +74,7 @@ def write_text(path, text):
 
 def check_output(path, overwrite):
     """Raises UsageError unless ``path`` can be written as a new file (or replaced with
-    ``overwrite``) in an existing directory."""
+    ``overwrite``) in an existing, writable directory."""
     if os.path.isdir(path):
         raise UsageError("output {} is a directory, expected a file name".format(path))
     if os.path.exists(path) and not overwrite:
@@ -71,6 +82,22 @@ def check_output(path, overwrite):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise UsageError("output {}: directory {} does not exist".format(path, directory))
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError("output {}: directory {} is not writable".format(path, directory))
+
+
+def check_output_dir(path, key):
+    """Raises UsageError unless ``path`` is a directory or can be created as one, in a
+    writable place; ``key`` names the setting in the message (``model_dir``, ``export_dir``)."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        what = "is a file" if probe == os.path.abspath(path) else "is inside a file ({})".format(
+            probe)
+        raise UsageError("{} {} {}, expected a directory".format(key, path, what))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError("{} {}: {} is not writable".format(key, path, probe))
 
 
 def pid_alive(pid):
@@ -105,23 +132,29 @@ class StagedDirectory(object):
         kind: a word naming the stage (``staging``, ``export``).
 
     Raises:
-        OSError: the parent cannot be created or written.
+        DataError: the parent cannot be created or written, naming ``target``.
     """
 
     def __init__(self, target, kind):
         self.target = os.path.normpath(target)
+        self.published = False
         parent = os.path.dirname(os.path.abspath(self.target))
         self.created = []  # parent directories this stage made, outermost first
         probe = parent
         while not os.path.exists(probe):
             self.created.insert(0, probe)
             probe = os.path.dirname(probe)
-        os.makedirs(parent, exist_ok=True)
         prefix = ".{}.{}-".format(os.path.basename(self.target), kind)
-        remove_stale_stages(parent, prefix)
-        self.directory = tempfile.mkdtemp(dir=parent, prefix="{}{}-".format(prefix, os.getpid()))
+        try:
+            os.makedirs(parent, exist_ok=True)
+            remove_stale_stages(parent, prefix)
+            self.directory = tempfile.mkdtemp(dir=parent,
+                                              prefix="{}{}-".format(prefix, os.getpid()))
+        except OSError as err:
+            self.directory = None
+            self.discard()
+            raise _cannot_write(target, err)
         os.chmod(self.directory, 0o777 & ~current_umask())  # mkdtemp's 0700 is for temporaries
-        self.published = False
 
     def publish(self, replace=False):
         """Renames the stage to ``target``.
@@ -152,7 +185,8 @@ class StagedDirectory(object):
         """Removes the stage and the parent directories it created, if never published."""
         if self.published:
             return
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
         for path in reversed(self.created):
             try:
                 os.rmdir(path)

@@ -38,6 +38,7 @@ def check_export_dir(export_dir, overwrite):
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise UsageError("export_dir {} is a file; expected a directory for the SavedModel".format(
             export_dir))
+    files.check_output_dir(export_dir, "export_dir")
     if not os.path.isdir(export_dir) or not os.listdir(export_dir):
         return
     if not overwrite:

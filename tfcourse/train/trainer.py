@@ -10,15 +10,13 @@ checkpoint every ``save_every`` steps. The last step does all of these.
 """
 
 import collections
-import os
 import sys
 
 import numpy as np
 
-from tfcourse import data, graph as graph_lib, models
+from tfcourse import data, files, graph as graph_lib, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
-from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 from tfcourse.train.loop import TrainingRun
 
@@ -36,19 +34,6 @@ Attributes:
 """
 
 
-def _check_output_dir(path, key):
-    """``path`` must be a directory or creatable as one, in a writable place."""
-    probe = os.path.abspath(path)
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe):
-        what = "is a file" if probe == os.path.abspath(path) else "is inside a file ({})".format(
-            probe)
-        raise UsageError("{} {} {}, expected a directory".format(key, path, what))
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise UsageError("{} {}: {} is not writable".format(key, path, probe))
-
-
 def _prepare(config):
     """Everything that can fail on bad input, before anything is created.
 
@@ -57,8 +42,8 @@ def _prepare(config):
         ``data.Streamed`` when streaming), the model spec, the model
         directory's state and the minibatch ``BatchSource`` (None: full batch).
     """
-    _check_output_dir(config.model_dir, "model_dir")
-    _check_output_dir(config.summary_dir, "summary_dir")
+    files.check_output_dir(config.model_dir, "model_dir")
+    files.check_output_dir(config.summary_dir, "summary_dir")
     model = models.get(config.model)
     split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
     source = batches.batch_source(split, config.data, config.seed)
