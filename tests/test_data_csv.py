@@ -84,7 +84,12 @@ BAD = [
      "{}:3: expected 3 fields as in the header, found 4"),
     ("a,b,y\n1,2,3\n4,5,6\n7,8\n", "y", None, None,
      "{}:4: expected 3 fields as in the header, found 2"),
-    (b"a,y\n1,2\n3,\x004\n", "y", None, None, "{}:3: malformed CSV: line contains NULL byte"),
+    (b"a,y\n1,2\n3,\x004\n", "y", None, None, "{}:3:2: malformed CSV: line contains NULL byte"),
+    # a NUL is named, not the ragged record it makes (in place of a comma, alone on a line)
+    (b"a,b,y\n1,2,3\n4,5\x006\n7,8,9\n", "y", None, None,
+     "{}:3:2: malformed CSV: line contains NULL byte"),
+    (b"a,b,y\n1,2,3\n\x00\n7,8,9\n", "y", None, None,
+     "{}:3:1: malformed CSV: line contains NULL byte"),
     (b"", "y", None, None, "{}: empty file, expected a header row"),
     ("\n\r\n\n", "y", None, None, "{}: empty file, expected a header row"),
     ("a,b,y\n", "y", None, None, "{}: no data rows after the header"),
@@ -93,9 +98,9 @@ BAD = [
     ("a,b,y,b\n1,2,3,4\n", "y", None, None, "{}:1:4: duplicate column name 'b'"),
     ("a, a ,y\n1,2,3\n", "y", None, None, "{}:1:2: duplicate column name 'a'"),
     ("a,  ,y\n1,2,3\n", "y", None, None, "{}:1:2: empty column name"),
-    (b"a,y\n1,2\n3,\xff\n", "y", None, None, "{}:3: not UTF-8 text (byte 10)"),
+    (b"a,y\n1,2\n3,\xff\n", "y", None, None, "{}:3:2: not UTF-8 text (byte 10)"),
     ("gr\u00f6\u00dfe,y\n1,2\n".encode("latin-1"), "y", None, None,
-     "{}:1: not UTF-8 text (byte 2)"),
+     "{}:1:1: not UTF-8 text (byte 2)"),
     ("a,b,y\n1,2,3\n", "target", None, None,
      "{}: label column 'target' not found; columns are: a, b, y"),
     ("a,b,y\n1,2,3\n", "y", ["a", "c", "d"], None,
@@ -134,7 +139,7 @@ def test_bad_input_gives_one_message_on_both_paths(tmp_path, recwarn, content, l
 def test_non_utf8_bytes_deep_in_a_large_file(tmp_path):
     content = b"\xef\xbb\xbfa,y\n" + b"1,2\n" * 3000 + b"3,caf\xe9\n"
     path = write(tmp_path, content)
-    assert messages(path) == {"{}:3002: not UTF-8 text (byte {})".format(
+    assert messages(path) == {"{}:3002:2: not UTF-8 text (byte {})".format(
         path, content.index(b"\xe9"))}
 
 

@@ -79,21 +79,37 @@ def _blocks(path, block_bytes):
 
 def _structural_error(path, block, line, found, first, n_fields):
     """``(byte offset, message)`` of the block's first NUL, non-UTF-8 byte or ragged record
-    (records from index ``first`` on), or None."""
+    (records from index ``first`` on), or None.
+
+    A NUL or non-UTF-8 byte comes before a ragged record on the same line: it is the
+    cause (it can end or split the record).
+    """
     problems = []
     if found.nul is not None:
-        problems.append((found.nul, "{}:{}: malformed CSV: line contains NULL byte".format(
-            path, layout.line_of(block, found.nul, line))))
+        nul_line = layout.line_of(block, found.nul, line)
+        problems.append((nul_line, 0, found.nul, "{}:{}:{}: malformed CSV: line contains NULL "
+                         "byte".format(path, nul_line, _field_at(block, found.nul))))
     if found.bad_utf8 is not None:
-        problems.append((found.bad_utf8, "{}:{}: not UTF-8 text (byte {{}})".format(
-            path, layout.line_of(block, found.bad_utf8, line))))
+        bad_line = layout.line_of(block, found.bad_utf8, line)
+        problems.append((bad_line, 0, found.bad_utf8, "{}:{}:{}: not UTF-8 text (byte {{}})".format(
+            path, bad_line, _field_at(block, found.bad_utf8))))
     records = found.records
     ragged = np.flatnonzero(records.n_fields[first:] != n_fields)
     if len(ragged):
         k = first + ragged[0]
-        problems.append((int(records.starts[k]), "{}:{}: expected {} fields as in the header, "
-                         "found {}".format(path, records.lines[k], n_fields, records.n_fields[k])))
-    return min(problems) if problems else None
+        problems.append((int(records.lines[k]), 1, int(records.starts[k]),
+                         "{}:{}: expected {} fields as in the header, found {}".format(
+                             path, records.lines[k], n_fields, records.n_fields[k])))
+    if not problems:
+        return None
+    _, _, offset, message = min(problems)
+    return offset, message
+
+
+def _field_at(block, offset):
+    """The 1-based field (column) of byte ``offset`` on its line: commas before it, plus one."""
+    start = max(block.rfind(b"\n", 0, offset), block.rfind(b"\r", 0, offset)) + 1
+    return block.count(b",", start, offset) + 1
 
 
 def read_header(path):
