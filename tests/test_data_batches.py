@@ -227,8 +227,9 @@ def test_batch_source_chooses_full_batch_memory_or_streamed_batches(tmp_path, in
     n_train = len(split.train.x)
     with pytest.raises(UsageError) as error:
         batches.batch_source(split, data_config(batch_size=n_train + 1), SEED)
-    assert str(error.value) == "data.batch_size = {}: larger than the {} training rows".format(
-        n_train + 1, n_train)
+    assert str(error.value) == (
+        "data.batch_size = {}: larger than the {} training rows of {}; give data.batch_size <= "
+        "{}".format(n_train + 1, n_train, split.train.source, n_train))
     path, _ = make_file(tmp_path, n_rows=300)
     config = data_config(path=path, label="y", stream=True, shuffle_buffer=40, batch_size=4096)
     streamed_split = data.load(config, SEED)

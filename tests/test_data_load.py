@@ -286,8 +286,9 @@ def test_batch_size_larger_than_the_training_rows_is_a_usage_error(tmp_path):
     n_train = 100 - data.split.is_validation(np.arange(100), 0.2, config.seed).sum()
     with pytest.raises(UsageError) as error:
         trainer.train(config, out=lambda line: None)
-    assert str(error.value) == "data.batch_size = 4096: larger than the {} training " \
-                               "rows".format(n_train)
+    assert str(error.value) == (
+        "data.batch_size = 4096: larger than the {} training rows of {} (streamed) (4096 is the "
+        "default when streaming); give data.batch_size <= {}".format(n_train, path, n_train))
     assert not (tmp_path / "model").exists()
 
 

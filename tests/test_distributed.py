@@ -22,6 +22,7 @@ import yaml
 from tfcourse import config as config_lib, data
 from tfcourse.commands import restore
 from tfcourse.train import trainer
+from tfcourse.train import distributed
 from tfcourse.train.distributed import TaskSpec, cluster_from
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
@@ -416,3 +417,12 @@ def test_the_train_command_runs_a_task_from_its_cluster_flags(tmp_path):
     assert worker.returncode == 0, worker.stderr
     assert "worker 0: done at global step 300" in worker.stdout
     assert tf.train.load_variable(str(tmp_path / "tmp" / "model"), "global_step") >= 300
+
+
+def test_a_batch_size_larger_than_the_training_rows_is_refused_as_in_one_process(tmp_path):
+    config_path = tmp_path / "streamed.yaml"
+    config_path.write_text(u"data:\n  path: {}\n  label: progression\n  stream: true\n".format(
+        os.path.join(REPO, "data", "diabetes.csv")))
+    config = config_lib.resolve(str(config_path))
+    with pytest.raises(UsageError, match=r"^data\.batch_size = 4096: larger than the 349 "):
+        distributed._load(config)

@@ -150,6 +150,27 @@ class BatchSource(object):
         return self.make_batches(self.skip)
 
 
+def check_batch_size(train, batch_size):
+    """Checks ``data.batch_size`` against the training rows of ``train`` (a ``Dataset`` or a
+    ``Streamed`` file): at most their number; null (all rows) only in memory.
+
+    Raises:
+        UsageError: naming the value, the rows and the file.
+    """
+    streaming = isinstance(train, Streamed)
+    if batch_size is None:
+        if streaming:
+            raise UsageError("data.batch_size: a streamed file needs a batch size")
+        return
+    n_train = train.n_train if streaming else len(train.x)
+    if batch_size > n_train:
+        raise UsageError("data.batch_size = {}: larger than the {} training rows of {}{}; give "
+                         "data.batch_size <= {}".format(
+                             batch_size, n_train, train.source,
+                             " (4096 is the default when streaming)" if streaming else "",
+                             n_train))
+
+
 def batch_source(split, data_config, seed):
     """The ``BatchSource`` for minibatch training, or None for full-batch training
     (``data_config.batch_size`` null: all training rows).
@@ -160,14 +181,9 @@ def batch_source(split, data_config, seed):
     train = split.train
     streaming = isinstance(train, Streamed)
     batch_size = data_config.batch_size
+    check_batch_size(train, batch_size)
     if batch_size is None:
-        if streaming:
-            raise UsageError("data.batch_size: a streamed file needs a batch size")
         return None
-    n_train = train.n_train if streaming else len(train.x)
-    if batch_size > n_train:
-        raise UsageError("data.batch_size = {}: larger than the {} training rows".format(
-            batch_size, n_train))
     if streaming:
         return BatchSource(lambda skip: streamed_batches(
             train, batch_size, data_config.shuffle_buffer, seed, skip), batch_size)

@@ -71,6 +71,7 @@ def _load(config):
     """The data split (``split.validation`` may be None) and the model spec."""
     model = models.get(config.model)
     split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
+    batches.check_batch_size(split.train, config.data.batch_size)  # as in one process
     spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
                                  config.data.standardize)
     return split, spec
