@@ -29,7 +29,11 @@ import numpy as np
 from tfcourse.data import layout
 from tfcourse.errors import DataError
 
-BLOCK_BYTES = 16 * 2 ** 20
+BLOCK_BYTES = 16 * 2 ** 20  # reading a file whole: its layout, block after block
+# Streaming: pandas' parser holds about 4 bytes per byte of the block it parses, all
+# alive at once; smaller blocks keep the streamed path's memory near that of a small
+# file, at the same speed (4 MiB measured as fast as 16 MiB).
+STREAM_BLOCK_BYTES = 4 * 2 ** 20
 BOM = b"\xef\xbb\xbf"
 
 Header = collections.namedtuple("Header", "path names line")
@@ -166,7 +170,7 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         if last > first:
             lines = records.lines[first:last]
             starts, ends = records.starts[first:last], records.ends[first:last]
-            parse = _Parse(pd, columns, text=block[starts[0]:ends[-1]])
+            parse = _Parse(pd, columns, text=memoryview(block)[starts[0]:ends[-1]])
             try:
                 values = _values(pd, path, header, parse,
                                  lambda row: block[starts[row]:ends[row]], lines)
@@ -183,8 +187,8 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
 
 
 class _Parse(object):
-    """Calls pandas' C parser on the rows of a block (``text``) or of a whole file (``path``,
-    after its header), returning the ``columns`` (0-based indices) in the order asked for."""
+    """Calls pandas' C parser on the rows of a block (``text``, a memoryview: one copy into
+    the parser's buffer) or of a whole file (``path``, after its header), returning the ``columns`` (0-based indices) in the order asked for."""
 
     def __init__(self, pd, columns, text=None, path=None):
         self.pd, self.columns, self.text, self.path = pd, list(columns), text, path
