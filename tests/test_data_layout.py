@@ -28,3 +28,24 @@ def test_nul_and_non_utf8_offsets():
     found = layout.scan_block(b"a\n\xc3\xa9\n\x00\n\xff\n", 1, final=True)
     assert (found.nul, found.bad_utf8) == (5, 7)
     assert layout.line_of(b"a\r\nb\rc\nd", 7, 1) == 4
+
+
+def test_field_counts_across_the_pieces_summed_at_a_time():
+    rng = np.random.RandomState(0)
+    n_records = 2 * layout._SUM_RECORDS + 123
+    fields = rng.randint(1, 6, size=n_records)
+    rows = [",".join(str(k) * rng.randint(1, 4) for k in range(n)) for n in fields]
+    rows[layout._SUM_RECORDS] = "   "  # a blank record at a piece boundary
+    block = ("\n".join(rows) + "\n").encode()
+    for final in (True, False):
+        found = layout.scan_block(block, 1, final=final)
+        kept = [n for k, n in enumerate(fields) if k != layout._SUM_RECORDS]
+        np.testing.assert_array_equal(found.records.n_fields, kept)
+        assert found.used == len(block) and found.bad_utf8 is None
+
+
+def test_a_non_ascii_block_is_checked_as_utf8_at_its_first_bad_byte():
+    block = "é,1\n".encode() * 3 + b"x\xe9,2\n" + b"y,\xff\n"
+    found = layout.scan_block(block, 1, final=True)
+    assert found.bad_utf8 == 16 and found.nul is None  # 3 rows of 5 bytes, then "x"
+    assert layout.scan_block("é,1\n".encode(), 1, final=True).bad_utf8 is None

@@ -25,8 +25,7 @@ from tfcourse.errors import UsageError
 MAX_VALIDATION_ROWS = 100000
 
 
-def load(data_config, seed, builtin_data="course", label_error=None,
-         block_bytes=csv_reader.BLOCK_BYTES):
+def load(data_config, seed, builtin_data="course", label_error=None, block_bytes=None):
     """Loads, checks and splits the data a resolved config asks for.
 
     Args:
@@ -36,7 +35,8 @@ def load(data_config, seed, builtin_data="course", label_error=None,
         builtin_data: the model's built-in set without a CSV file ("course" or "classes").
         label_error: the model's label check (``label_error(y) -> None or (row, message)``
             on ``[n, 1]`` float32 labels), or None.
-        block_bytes: bytes of the file read at a time.
+        block_bytes: bytes of the file read at a time, or None: ``csv_reader.BLOCK_BYTES``
+            reading it whole, ``csv_reader.STREAM_BLOCK_BYTES`` streaming it.
 
     Returns:
         a ``Split``: ``train`` a ``Dataset``, or a ``Streamed`` file when
@@ -56,9 +56,10 @@ def load(data_config, seed, builtin_data="course", label_error=None,
                          "({})".format(data_config.path))
     if data_config.stream:
         return scan(data_config.path, data_config.label, data_config.features, label_error,
-                    data_config.validation_fraction, seed, block_bytes)
+                    data_config.validation_fraction, seed,
+                    block_bytes or csv_reader.STREAM_BLOCK_BYTES)
     dataset = read_csv(data_config.path, data_config.label, data_config.features, label_error,
-                       block_bytes)
+                       block_bytes or csv_reader.BLOCK_BYTES)
     return split_dataset(dataset, data_config.validation_fraction, seed)
 
 
@@ -139,7 +140,7 @@ def _read_dataset(header, indices, feature_names, label, label_error, block_byte
 
 
 def scan(path, label, features, label_error, validation_fraction, seed,
-         block_bytes=csv_reader.BLOCK_BYTES):
+         block_bytes=csv_reader.STREAM_BLOCK_BYTES):
     """The checking pass over a file to be streamed: every check of ``read_csv``, the
     split's counts, the training statistics and the held-out rows, in constant memory.
 

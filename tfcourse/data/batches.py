@@ -45,12 +45,13 @@ def _training_chunks(streamed, chunk_rows):
     """
     index, carry = 0, []
     try:
-        for chunk in csv_reader.read_chunks(streamed.header, list(streamed.columns)):
+        for chunk in csv_reader.read_chunks(streamed.header, list(streamed.columns),
+                                             csv_reader.STREAM_BLOCK_BYTES):
             held = split_lib.is_validation(np.arange(index, index + len(chunk.values)),
                                            streamed.validation_fraction, streamed.seed)
             index += len(chunk.values)
-            carry.append(chunk.values[~held])
-            rows = np.concatenate(carry)
+            carry.append(chunk.values[~held] if held.any() else chunk.values)
+            rows = np.concatenate(carry) if len(carry) > 1 else carry[0]
             whole = len(rows) // chunk_rows * chunk_rows
             for start in range(0, whole, chunk_rows):
                 yield rows[start:start + chunk_rows]
