@@ -308,16 +308,3 @@ def test_diabetes_progression_is_not_binary():
     assert messages(DIABETES, "progression", label_error=logistic.label_error) == {
         "{}:2:11 (column 'progression'): labels must be 0 or 1 for logistic regression, "
         "found 25, 31, 37, 39, 40".format(DIABETES)}
-
-
-def test_text_fallback_finds_the_first_bad_cell_of_a_block():
-    # Used when pandas refuses rows outright: they are read again as text, column by column.
-    import pandas as pd
-    header = csv_reader.Header("f.csv", ("a", "b", "y"), 1)
-    text = b"1,2,3\n4, x ,6\n,7,1e39\n"
-    lines = np.array([2, 3, 5])
-    for columns, expected in (([2, 0, 1], "f.csv:3:2 (column 'b'): 'x' is not a number"),
-                              ([2, 0], "f.csv:5:1 (column 'a'): missing value")):
-        cells = csv_reader._Parse(pd, columns, text=text)(dtype=object, na_filter=False)
-        error = csv_reader._first_bad_cell(pd, "f.csv", header, columns, cells, lines)
-        assert str(error) == expected

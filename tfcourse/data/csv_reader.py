@@ -23,11 +23,10 @@ over several lines), spaces around numbers and names.
 import collections
 import csv
 import io
-import warnings
 
 import numpy as np
 
-from tfcourse.data import layout
+from tfcourse.data import cells, layout
 from tfcourse.errors import DataError
 
 BLOCK_BYTES = 16 * 2 ** 20  # reading a file whole: its layout, block after block
@@ -44,18 +43,6 @@ Header.__doc__ = """A CSV file's checked header: ``names`` (tuple of str, stripp
 Chunk = collections.namedtuple("Chunk", "values lines")
 Chunk.__doc__ = """Rows of a block: ``values`` ``[rows, columns]`` float32 (finite) and
 ``lines`` ``[rows]`` int64, the 1-based line where each row starts."""
-
-
-def _pandas():
-    """pandas, imported when a file is read (it costs a third of a second at start-up)."""
-    import pandas as pd
-    return pd
-
-
-def _parse_options(pd):
-    """pandas < 1.3 rounds with a fast, inexact converter unless asked for "high"."""
-    major, minor = (int(part) for part in pd.__version__.split(".")[:2])
-    return {"float_precision": "high"} if (major, minor) < (1, 3) else {}
 
 
 def _blocks(path, block_bytes):
@@ -159,6 +146,25 @@ def _check_names(path, line, names):
     return names
 
 
+def _data_blocks(header, block_bytes):
+    """The file's blocks with what every reader needs to know of them.
+
+    Yields:
+        ``(block, found, first, offset, problem)``: the block and its ``layout.Layout``,
+        the index of its first data record (1 in the header's block), the block's byte
+        offset in the file (after a byte-order mark), and its first structural problem
+        ``(byte offset in the block, message)`` or None (see ``_structural_error``).
+    """
+    offset, skip_header = 0, True
+    for block, line, found in _blocks(header.path, block_bytes):
+        first = 0
+        if skip_header and len(found.records.starts):
+            first, skip_header = 1, False
+        yield block, found, first, offset, _structural_error(
+            header.path, block, line, found, first, len(header.names))
+        offset += found.used
+
+
 def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
     """Reads the file's rows, checked, one block at a time.
 
@@ -174,156 +180,29 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         DataError: naming file, line and column of the file's first problem (see the
             module docstring), or a header without rows.
     """
-    path, n_fields = header.path, len(header.names)
-    pd = _pandas()
-    offset, n_rows, skip_header = 0, 0, True
-    for block, line, found in _blocks(path, block_bytes):
+    path = header.path
+    pd = cells.pandas()
+    n_rows = 0
+    for block, found, first, offset, problem in _data_blocks(header, block_bytes):
         records = found.records
-        first = 0
-        if skip_header and len(records.starts):
-            first, skip_header = 1, False
-        problem = _structural_error(path, block, line, found, first, n_fields)
         limit = problem[0] if problem else found.used + 1
         last = first + int(np.searchsorted(records.ends[first:], limit, side="left"))
         if last > first:
             lines = records.lines[first:last]
             starts, ends = records.starts[first:last], records.ends[first:last]
-            parse = _Parse(pd, columns, text=memoryview(block)[starts[0]:ends[-1]])
+            parse = cells.Parse(pd, columns, text=memoryview(block)[starts[0]:ends[-1]])
             try:
-                values = _values(pd, path, header, parse,
+                values = cells.values(pd, path, header, parse,
                                  lambda row: block[starts[row]:ends[row]], lines)
-            except _RowCountDiffers:
+            except cells.RowCountDiffers:
                 raise DataError("{}:{}: pandas could not read the rows from this line on".format(
                     path, lines[0]))
             n_rows += len(values)
             yield Chunk(values, lines)
         if problem is not None:
             raise DataError(_with_offset(problem[1], path, offset + problem[0]))
-        offset += found.used
     if not n_rows:
         raise DataError("{}: no data rows after the header".format(path))
-
-
-class _Parse(object):
-    """Calls pandas' C parser on the rows of a block (``text``, a memoryview: one copy into
-    the parser's buffer) or of a whole file (``path``, after its header), returning the
-    ``columns`` (0-based indices) in the order asked for."""
-
-    def __init__(self, pd, columns, text=None, path=None):
-        self.pd, self.columns, self.text, self.path = pd, list(columns), text, path
-
-    def __call__(self, **options):
-        used = sorted(set(self.columns))
-        if self.path is not None:  # pandas reads a path faster than it reads a buffer
-            source, options = self.path, dict(options, header=0, encoding="utf-8-sig")
-        else:
-            source, options = io.BytesIO(self.text), dict(options, header=None, encoding="utf-8")
-        with warnings.catch_warnings():  # mixed types in a column: reported as a bad cell
-            warnings.simplefilter("ignore", self.pd.errors.DtypeWarning)
-            frame = self.pd.read_csv(source, usecols=used, index_col=False, skip_blank_lines=True,
-                                     engine="c", **options)
-        return [frame.iloc[:, used.index(index)].values for index in self.columns]
-
-
-def _values(pd, path, header, parse, record, lines):
-    """``[rows, len(columns)]`` float32 of some rows; DataError for their first bad cell.
-
-    Args:
-        parse: ``parse(**read_csv_options)`` -> the rows' columns as pandas parses them.
-        record: ``record(row)`` -> the text (bytes) of row ``row``, for the message.
-        lines: ``[rows]`` the line where each row starts.
-
-    A column pandas could not read as numbers goes through ``pd.to_numeric``; the first row
-    holding a cell that is missing, not a number or not finite is checked again on its own
-    text for the message.
-    """
-    try:
-        parsed = parse(keep_default_na=False, na_values=[""], **_parse_options(pd))
-    except (ValueError, OverflowError):  # pandas' ParserError is a ValueError
-        parsed = None
-    if parsed is not None and any(len(column) != len(lines) for column in parsed):
-        raise _RowCountDiffers()
-    if parsed is not None:
-        values, suspect = _numbers(pd, parsed, len(lines))
-        if not suspect.any():
-            return values
-        for row in np.flatnonzero(suspect):  # the first suspect row is normally the bad one
-            error = _row_error(pd, path, header, parse.columns, record(row), lines[row])
-            if error is not None:
-                raise error
-    cells = parse(dtype=object, na_filter=False)
-    if any(len(column) != len(lines) for column in cells):
-        raise _RowCountDiffers()
-    raise _first_bad_cell(pd, path, header, parse.columns, cells, lines)
-
-
-class _RowCountDiffers(Exception):
-    """pandas found another number of rows than ``layout`` (not seen in practice)."""
-
-
-def _numbers(pd, parsed, n_rows):
-    """``(values, suspect)``: float32 ``[rows, columns]`` and the rows holding a cell that
-    is not a finite float32 number (or could not be parsed as one)."""
-    values = np.empty((n_rows, len(parsed)), np.float32)
-    suspect = np.zeros(n_rows, bool)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for j, column in enumerate(parsed):
-            if column.dtype.kind in "iuf":
-                values[:, j] = column
-            elif column.dtype.kind == "O":
-                values[:, j] = pd.to_numeric(column, errors="coerce").astype(np.float64)
-            else:  # e.g. a column of True / False
-                values[:, j] = np.nan
-            suspect |= ~np.isfinite(values[:, j])
-    return values, suspect
-
-
-def _cell_problem(pd, cell):
-    """What is wrong with one cell's text as a float32 number, or None."""
-    cell = cell.strip()
-    if not cell:
-        return "missing value"
-    with np.errstate(over="ignore", invalid="ignore"):
-        number = float(pd.to_numeric(pd.Series([cell], dtype=object), errors="coerce")[0])
-        finite = np.isfinite(number) and np.isfinite(np.float32(number))
-    if finite:
-        return None
-    if np.isnan(number) and cell.lower().lstrip("+-") != "nan":
-        return "{!r} is not a number".format(cell)
-    return "{!r} is not finite (as float32)".format(cell)
-
-
-def _row_error(pd, path, header, columns, record, line):
-    """The DataError for the first bad cell (in file order) of one record (bytes), or None."""
-    cells = next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")))
-    for index in sorted(set(columns)):
-        problem = _cell_problem(pd, cells[index])
-        if problem is not None:
-            return DataError("{}:{}:{} (column '{}'): {}".format(
-                path, line, index + 1, header.names[index], problem))
-    return None
-
-
-def _first_bad_cell(pd, path, header, columns, cells, lines):
-    """The DataError for the first bad cell of rows pandas could not parse as numbers, found
-    column by column with ``pd.to_numeric`` in ``cells`` (the columns read again as text)."""
-    first = None
-    for index, column in sorted(zip(columns, cells)):
-        stripped = pd.Series(column).astype(str).str.strip()
-        with np.errstate(over="ignore", invalid="ignore"):
-            numbers = pd.to_numeric(stripped, errors="coerce").astype(np.float64).values
-            bad = (stripped.values == "") | ~np.isfinite(numbers) | ~np.isfinite(
-                numbers.astype(np.float32))
-        if bad.any():
-            row = int(np.argmax(bad))
-            if first is None or row < first[0]:
-                first = (row, index, stripped.values[row])
-    if first is None:
-        return DataError("{}:{}: pandas could not read the rows from this line on".format(
-            path, lines[0]))
-    row, index, cell = first
-    return DataError("{}:{}:{} (column '{}'): {}".format(
-        path, lines[row], index + 1, header.names[index], _cell_problem(pd, cell)))
 
 
 def read_all(header, columns, block_bytes=BLOCK_BYTES):
@@ -335,29 +214,24 @@ def read_all(header, columns, block_bytes=BLOCK_BYTES):
         DataError: as ``read_chunks``.
     """
     lines, starts, ends = [], [], []
-    offset, skip_header = 0, True
-    for block, line, found in _blocks(header.path, block_bytes):
-        records = found.records
-        first = 0
-        if skip_header and len(records.starts):
-            first, skip_header = 1, False
-        if _structural_error(header.path, block, line, found, first, len(header.names)):
+    for _, found, first, offset, problem in _data_blocks(header, block_bytes):
+        if problem is not None:
             break  # read_chunks finds what comes first: a bad cell or this problem
+        records = found.records
         lines.append(records.lines[first:])
         starts.append(offset + records.starts[first:])
         ends.append(offset + records.ends[first:])
-        offset += found.used
     else:
         lines, starts, ends = (np.concatenate(part) for part in (lines, starts, ends))
         if not len(lines):
             raise DataError("{}: no data rows after the header".format(header.path))
-        pd = _pandas()
-        parse = _Parse(pd, columns, path=header.path)
+        pd = cells.pandas()
+        parse = cells.Parse(pd, columns, path=header.path)
         try:
-            values = _values(pd, header.path, header, parse,
+            values = cells.values(pd, header.path, header, parse,
                              lambda row: _record(header.path, starts[row], ends[row]), lines)
             return Chunk(values, lines)
-        except _RowCountDiffers:
+        except cells.RowCountDiffers:
             pass  # the blocks, parsed one by one, give the rows or the error
     chunks = list(read_chunks(header, columns, block_bytes))
     return Chunk(np.concatenate([chunk.values for chunk in chunks]),
@@ -381,21 +255,15 @@ def read_text(header):
     Raises:
         DataError: as ``read_chunks`` for the file's structure (not its numbers).
     """
-    pd = _pandas()
+    pd = cells.pandas()
     parts = []
-    offset, skip_header = 0, True
-    for block, line, found in _blocks(header.path, BLOCK_BYTES):
-        records = found.records
-        first = 0
-        if skip_header and len(records.starts):
-            first, skip_header = 1, False
-        problem = _structural_error(header.path, block, line, found, first, len(header.names))
+    for block, found, first, offset, problem in _data_blocks(header, BLOCK_BYTES):
         if problem is not None:
             raise DataError(_with_offset(problem[1], header.path, offset + problem[0]))
-        offset += found.used
+        records = found.records
         if len(records.starts) > first:
             text = block[records.starts[first]:records.ends[-1]]
-            cells = _Parse(pd, range(len(header.names)), text=text)(dtype=object,
-                                                                    na_filter=False)
-            parts.append(np.stack(cells, axis=1).astype(object))
+            texts = cells.Parse(pd, range(len(header.names)), text=text)(dtype=object,
+                                                                         na_filter=False)
+            parts.append(np.stack(texts, axis=1).astype(object))
     return np.concatenate(parts) if parts else np.zeros((0, len(header.names)), object)
