@@ -162,6 +162,21 @@ def remove_partial_files(model_dir):
 ModelDirState = collections.namedtuple("ModelDirState", "checkpoint config spec")
 
 
+def holds_model(model_dir):
+    """Whether ``model_dir`` holds a tfcourse model (False: missing or empty, a new one).
+
+    Raises:
+        UsageError: ``model_dir`` is a non-empty directory that is not a tfcourse model
+            directory.
+    """
+    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+        return False
+    if not os.path.exists(os.path.join(model_dir, SPEC_FILE)):
+        raise UsageError("model_dir {} is not empty and holds no tfcourse model; "
+                         "choose another --model_dir".format(model_dir))
+    return True
+
+
 def inspect_model_dir(model_dir):
     """Tells whether ``model_dir`` is new, or holds a model to resume.
 
@@ -174,11 +189,8 @@ def inspect_model_dir(model_dir):
         UsageError: ``model_dir`` is a non-empty directory that is not a
             tfcourse model directory.
     """
-    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+    if not holds_model(model_dir):
         return ModelDirState(None, None, None)
-    if not os.path.exists(os.path.join(model_dir, SPEC_FILE)):
-        raise UsageError("model_dir {} is not empty and holds no tfcourse model; "
-                         "choose another --model_dir".format(model_dir))
     _, checkpoint = find_checkpoint(model_dir)
     config, spec = read_metadata(model_dir)
     return ModelDirState(checkpoint, config, spec)

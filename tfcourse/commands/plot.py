@@ -17,10 +17,10 @@ import numpy as np  # noqa: E402
 from matplotlib import figure as mpl_figure, ticker  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
-from tfcourse import data, files, models  # noqa: E402
+from tfcourse import files, models  # noqa: E402
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import restore
-from tfcourse.errors import DataError, UsageError  # noqa: E402
+from tfcourse.errors import UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 
 FIGSIZE, DPI = (12.0, 4.5), 100  # inches, dots per inch: the PNG is 1200 x 450 pixels
@@ -59,14 +59,12 @@ def check_output(output, overwrite):
 
 def model_data(loaded):
     """``(split, None)``: the model's ``data.Split``; ``(None, note)`` when streamed or gone."""
-    config = loaded.config
-    if config.data.stream:
-        return None, "data streamed from {}: not plotted".format(config.data.path)
-    model = models.get(loaded.spec.model)
-    try:
-        return data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error), None
-    except (DataError, UsageError) as err:
-        return None, "training data not available ({}): not plotted".format(err)
+    split, missing = restore.training_data(loaded)
+    if missing == "streamed":
+        return None, "data streamed from {}: not plotted".format(loaded.config.data.path)
+    if missing is not None:
+        return None, "training data not available ({}): not plotted".format(missing)
+    return split, None
 
 
 def _sets(split):

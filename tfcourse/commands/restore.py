@@ -7,7 +7,7 @@ import numpy as np
 
 from tfcourse import data, graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.errors import DataError, UsageError
+from tfcourse.errors import TfcourseError, UsageError
 from tfcourse.tf_compat import tf
 
 LoadedModel = collections.namedtuple("LoadedModel", "spec config tg session checkpoint global_step")
@@ -99,18 +99,32 @@ def parse_rows(text, n_features):
     return values
 
 
+def training_data(loaded):
+    """The data the model at ``loaded`` was trained on, read again as training read them.
+
+    Returns:
+        ``(split, None)``; ``(None, "streamed")`` for a streamed file (not held in memory);
+        ``(None, error)`` when the data can no longer be read (the ``TfcourseError``).
+    """
+    config = loaded.config
+    if config.data.stream:
+        return None, "streamed"
+    model = models.get(loaded.spec.model)
+    try:
+        return data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error), None
+    except TfcourseError as err:
+        return None, err
+
+
 def _report_data(loaded, out):
     """Prints loss (and validation metrics) on the model's own data; returns the loss."""
-    if loaded.config.data.stream:
+    split, missing = training_data(loaded)
+    if missing == "streamed":
         out("training data are streamed from {}: loss not computed here "
             "(tfcourse evaluate computes metrics on a CSV file)".format(loaded.config.data.path))
         return None
-    model = models.get(loaded.spec.model)
-    try:
-        split = data.load(loaded.config.data, loaded.config.seed, model.BUILTIN_DATA,
-                          model.label_error)
-    except DataError as err:
-        out("training data not available ({}): loss not computed".format(err))
+    if missing is not None:
+        out("training data not available ({}): loss not computed".format(missing))
         return None
     tg = loaded.tg
     loss = loaded.session.run(tg.model.loss, {tg.x: split.train.x, tg.y: split.train.y})

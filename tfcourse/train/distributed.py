@@ -21,10 +21,10 @@ import time
 
 import numpy as np
 
-from tfcourse import data, graph as graph_lib, models
+from tfcourse import graph as graph_lib
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
-from tfcourse.train import loop
+from tfcourse.train import loop, trainer
 from tfcourse.train.worker_hooks import Progress, SyncHook, Watchdog
 from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
@@ -59,21 +59,15 @@ def _check_model_dir(model_dir, spec):
     """Refuses a model directory that is not a tfcourse one or holds another model."""
     if os.path.exists(model_dir) and not os.path.isdir(model_dir):
         raise UsageError("model_dir {} is a file, expected a directory".format(model_dir))
-    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
-        return
-    if not os.path.exists(os.path.join(model_dir, model_dir_lib.SPEC_FILE)):
-        raise UsageError("model_dir {} is not empty and holds no tfcourse model; "
-                         "choose another --model_dir".format(model_dir))
-    model_dir_lib.check_compatible(model_dir_lib.read_metadata(model_dir)[1], spec, model_dir)
+    if model_dir_lib.holds_model(model_dir):  # (a checkpoint may not exist yet: chief restarts)
+        model_dir_lib.check_compatible(model_dir_lib.read_metadata(model_dir)[1], spec, model_dir)
 
 
 def _load(config):
-    """The data split (``split.validation`` may be None) and the model spec."""
-    model = models.get(config.model)
-    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
+    """The data split (``split.validation`` may be None) and the model spec, as one process
+    loads them (``trainer.load_data``)."""
+    split, spec = trainer.load_data(config)
     batches.check_batch_size(split.train, config.data.batch_size)  # as in one process
-    spec = model_dir_lib.ModelSpec(config.model, split.train.feature_names, split.train.label,
-                                 config.data.standardize)
     return split, spec
 
 

@@ -34,6 +34,23 @@ Attributes:
 """
 
 
+def load_data(config):
+    """The data ``config`` trains on, checked with its model's label check, and the model spec
+    they give (one process and every distributed worker alike).
+
+    Returns:
+        ``(split, spec)``: a ``tfcourse.data.Split`` and a ``tfcourse.model_dir.ModelSpec``.
+
+    Raises:
+        UsageError, DataError: see ``tfcourse.data.load``.
+    """
+    model = models.get(config.model)
+    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
+    spec = model_dir_lib.ModelSpec(model=config.model, feature_names=split.train.feature_names,
+                                   label=split.train.label, standardize=config.data.standardize)
+    return split, spec
+
+
 def _prepare(config):
     """Everything that can fail on bad input, before anything is created.
 
@@ -44,11 +61,8 @@ def _prepare(config):
     """
     files.check_output_dir(config.model_dir, "model_dir")
     files.check_output_dir(config.summary_dir, "summary_dir")
-    model = models.get(config.model)
-    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
+    split, spec = load_data(config)
     source = batches.batch_source(split, config.data, config.seed)
-    spec = model_dir_lib.ModelSpec(model=config.model, feature_names=split.train.feature_names,
-                                 label=split.train.label, standardize=config.data.standardize)
     state = model_dir_lib.inspect_model_dir(config.model_dir)
     if state.spec is not None:
         model_dir_lib.check_compatible(state.spec, spec, config.model_dir)
