@@ -41,4 +41,32 @@ else:
 
 tf.logging.set_verbosity(tf.logging.ERROR)
 
-__all__ = ["tf", "TF_VERSION"]
+
+def hash_table(keys, values, default, name=None):
+    """A static lookup table from ``keys`` to ``values`` on either leg.
+
+    TensorFlow 1.12 has no ``tf.lookup``: its table is ``lookup_ops.HashTable``
+    (imported from core, not from the slow-to-import ``tf.contrib``); later versions
+    have ``tf.lookup.StaticHashTable``. Either way the table is empty until
+    ``tf.tables_initializer()`` (the graph's ``TABLE_INITIALIZERS``) has run in the
+    session; a restored or exported graph must run it too.
+
+    Args:
+        keys: ``[n]`` tensor or list (e.g. str), no duplicates.
+        values: ``[n]`` tensor or list of the value dtype (e.g. int64).
+        default: scalar value for a key not in ``keys`` (same dtype as ``values``).
+        name: optional op name.
+
+    Returns:
+        the table; ``table.lookup(tensor)`` maps a tensor of any shape elementwise.
+    """
+    lookup = getattr(tf, "lookup", None)
+    if lookup is not None and hasattr(lookup, "StaticHashTable"):
+        table_class, initializer_class = lookup.StaticHashTable, lookup.KeyValueTensorInitializer
+    else:
+        from tensorflow.python.ops import lookup_ops
+        table_class, initializer_class = lookup_ops.HashTable, lookup_ops.KeyValueTensorInitializer
+    return table_class(initializer_class(keys, values), default, name=name)
+
+
+__all__ = ["tf", "TF_VERSION", "hash_table"]
