@@ -14,7 +14,10 @@ import os
 
 from tfcourse.config_values import check_value, unknown_key
 from tfcourse.config_yaml import position, read_yaml
+from tfcourse.data.types import DEFAULT_NA_VALUES, KINDS
 from tfcourse.errors import UsageError
+
+COLUMN_KINDS = KINDS + ("ignore",)
 
 MODELS = ("linear", "logistic")
 
@@ -100,6 +103,25 @@ DATA_SCHEMA = (
          "the file is larger than 100 MiB"),
     _key("shuffle_buffer", "int", 65536,
          "rows shuffled together when streaming (0: file order)", minimum=0),
+    _key("columns", "kind_map", None,
+         "column types by name, overriding the guess from the training rows: numeric, "
+         "boolean, date, categorical or ignore; null: all guessed", choices=COLUMN_KINDS),
+    _key("ignore", "str_list", [], "CSV columns left out (short for data.columns: {name: ignore})"),
+    _key("max_categories", "int", 50,
+         "categories kept per categorical column, most frequent first; the rest share one "
+         "<other> feature", minimum=1, maximum=100000),
+    _key("na_values", "str_list", list(DEFAULT_NA_VALUES),
+         "cells read as missing (an empty cell always is)"),
+    _key("missing", "str", "impute",
+         "rows with missing features: impute (numeric: the training mean plus a <column>_missing "
+         "indicator; categorical: a <missing> category), drop, or error; rows without a label "
+         "are never trained on", choices=("impute", "drop", "error")),
+    _key("delimiter", "str", ",",
+         "field separator (one character), or auto: comma, semicolon or tab, the one the header "
+         "line has most of"),
+    _key("positive", "str", None,
+         "logistic regression: the label value that is the positive class (y = 1); null: 1, "
+         "true or yes if the label has it, else the second value in sorted order"),
 )
 
 _ROOT_NAMES = tuple(key.name for key in SCHEMA)
@@ -119,8 +141,11 @@ class Config(collections.namedtuple("Config", _ROOT_NAMES + ("data",))):
         result = self._asdict()
         result["data"] = dict(self.data._asdict())
         result["freeze"] = list(self.freeze)
-        if self.data.features is not None:
-            result["data"]["features"] = list(self.data.features)
+        for name, value in result["data"].items():
+            if isinstance(value, tuple):
+                result["data"][name] = list(value)
+            elif isinstance(value, dict):
+                result["data"][name] = dict(value)
         return dict(result)
 
 
@@ -210,6 +235,9 @@ def _resolve_data(data, model):
             data["stream"] = os.path.isfile(path) and os.path.getsize(path) > STREAM_ABOVE_BYTES
     if data["standardize"] is None:
         data["standardize"] = path is not None
+    if data["delimiter"] != "auto" and len(data["delimiter"]) != 1:
+        raise UsageError("data.delimiter = {!r}: expected one character (such as ';' or a tab, "
+                         "\"\\t\" in YAML) or auto".format(data["delimiter"]))
     if data["stream"] and data["batch_size"] is None:
         data["batch_size"] = STREAM_BATCH_SIZE
 

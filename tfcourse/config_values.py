@@ -12,7 +12,7 @@ from tfcourse.errors import UsageError
 
 _EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
              "bool": "true or false", "str": "a string", "path": "a path (string)",
-             "str_list": "a list of strings"}
+             "str_list": "a list of strings", "kind_map": "a mapping of column names to types"}
 
 
 def check_value(key, value, where):
@@ -75,6 +75,14 @@ def check_value(key, value, where):
         if key.choices and not set(value) <= set(key.choices):
             fail("a list of any of: " + ", ".join(key.choices))
         value = tuple(value)
+    elif kind == "kind_map":
+        if not isinstance(value, dict) or not all(isinstance(name, str) for name in value):
+            fail(_EXPECTED[kind])
+        wrong = [name for name, item in value.items() if item not in key.choices]
+        if wrong:
+            raise UsageError("{}: {}.{} = {!r}: expected one of: {}".format(
+                where, key.name, wrong[0], value[wrong[0]], ", ".join(key.choices)))
+        value = dict(value)
     return value
 
 

@@ -27,7 +27,23 @@ from tfcourse.tf_compat import hash_table, tf
 _EPOCH_CELL = "1970-01-01"
 
 
-def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True):
+class Encoder(object):
+    """``encode`` with the columns' lookup tables made once, at construction: call it as
+    often as needed in the same graph (for stored rows, for a minibatch inside the training
+    loop, for fed rows) and every call shares the tables."""
+
+    def __init__(self, columns, na_values=DEFAULT_NA_VALUES):
+        self.columns, self.na_values = tuple(columns), tuple(na_values)
+        with tf.name_scope("features"):
+            self.tables = {column.name: _vocabulary_table(column, self.na_values)
+                           for column in self.columns if column.kind == "categorical"}
+
+    def __call__(self, x, x_text, impute_all=True):
+        """``encode(x, x_text, columns, na_values, impute_all)`` with the shared tables."""
+        return encode(x, x_text, self.columns, self.na_values, impute_all, self.tables)
+
+
+def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True, tables=None):
     """Encodes a batch of raw cells into the model's features.
 
     Args:
@@ -41,6 +57,8 @@ def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True):
             valid date is missing anyway.
         impute_all: False skips the NaN fill of numeric columns without ``indicator``
             (right for stored training rows, which have no gaps there).
+        tables: dict column name -> lookup table of the categorical columns (``Encoder``
+            makes them once); None: made here.
 
     Returns:
         ``[batch, n_encoded]`` float32 tensor, columns in the order of
@@ -67,8 +85,11 @@ def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True):
         for column in columns:
             if column.kind in TEXT_KINDS:
                 with tf.name_scope(_scope_name(column.name)):
-                    pieces.add(_TEXT_ENCODERS[column.kind](x_text[:, i_text], column,
-                                                           na_values))
+                    table = None
+                    if column.kind == "categorical":
+                        table = (tables or {}).get(column.name) or _vocabulary_table(
+                            column, na_values)
+                    pieces.add(_TEXT_ENCODERS[column.kind](x_text[:, i_text], column, table))
                 i_text += 1
                 continue
             pieces.add_column(i_numeric)
@@ -162,9 +183,10 @@ def _is_any(cell, spellings):
     return tf.reduce_any(tf.equal(tf.expand_dims(cell, 1), spellings), axis=1)
 
 
-def _boolean(cell, column, na_values):
-    """``[batch]`` string → ``[batch, 1 or 2]`` float32: 1./0./fill, then the indicator."""
-    del na_values  # not a known spelling is missing, whatever it is
+def _boolean(cell, column, table):
+    """``[batch]`` string → ``[batch, 1 or 2]`` float32: 1./0./fill, then the indicator
+    (not a known spelling is missing, whatever it is)."""
+    del table
     fill = _required_fill(column)
     is_true = _is_any(cell, column.true_values)
     unknown = tf.logical_not(tf.logical_or(is_true, _is_any(cell, column.false_values)))
@@ -238,23 +260,23 @@ def parse_dates(cell):
     return tf.where(valid, days, tf.zeros_like(days)), valid
 
 
-def _date(cell, column, na_values):
-    """``[batch]`` string → ``[batch, 1 or 2]`` float32: days or fill, then the indicator."""
-    del na_values  # an na_values spelling is not a date
+def _date(cell, column, table):
+    """``[batch]`` string → ``[batch, 1 or 2]`` float32: days or fill, then the indicator
+    (an ``na_values`` spelling is not a date: missing)."""
+    del table
     fill = _required_fill(column)
     days, valid = parse_dates(cell)
     value = tf.where(valid, days, tf.fill(tf.shape(days), fill))
     return _with_indicator(tf.expand_dims(value, 1, name="value"), tf.logical_not(valid), column)
 
 
-def _categorical(cell, column, na_values):
-    """``[batch]`` string → ``[batch, n_categories]`` float32 one-hot.
+def _vocabulary_table(column, na_values):
+    """A categorical column's string → slot table (int64; see ``_categorical``).
 
     Slots: the vocabulary's, then ``<missing>`` (a cell in ``na_values`` or empty) with
-    ``missing_category``, then ``<other>`` (any other cell) with ``other``. A cell whose
-    slot the column lacks is all 0.: an unknown category without ``other``, a missing
-    cell without ``missing_category`` (missing is not a category, so never ``<other>``).
-    A vocabulary entry that is also in ``na_values`` counts as the category.
+    ``missing_category``, then ``<other>`` (any other cell) with ``other``; -1 for a
+    cell whose slot the column lacks. A vocabulary entry that is also in ``na_values``
+    counts as the category.
     """
     vocabulary = list(column.vocabulary)
     n_vocabulary = len(vocabulary)
@@ -264,11 +286,19 @@ def _categorical(cell, column, na_values):
     for value in tuple(na_values) + ("",):
         if value not in vocabulary and value not in missing_keys:
             missing_keys.append(value)
-    table = hash_table(tf.constant(vocabulary + missing_keys, tf.string),
-                       tf.constant(list(range(n_vocabulary)) + [missing_slot] * len(missing_keys),
-                                   tf.int64),
-                       tf.constant(other_slot, tf.int64), name="vocabulary")
-    depth = n_vocabulary + int(column.missing_category) + int(column.other)
+    with tf.name_scope(_scope_name(column.name)):
+        return hash_table(
+            tf.constant(vocabulary + missing_keys, tf.string),
+            tf.constant(list(range(n_vocabulary)) + [missing_slot] * len(missing_keys), tf.int64),
+            tf.constant(other_slot, tf.int64), name="vocabulary")
+
+
+def _categorical(cell, column, table):
+    """``[batch]`` string → ``[batch, n_categories]`` float32 one-hot of the slots of
+    ``_vocabulary_table``: a cell whose slot the column lacks is all 0. (an unknown
+    category without ``other``, a missing cell without ``missing_category``: missing is
+    not a category, so never ``<other>``)."""
+    depth = len(column.vocabulary) + int(column.missing_category) + int(column.other)
     return tf.one_hot(table.lookup(cell), depth, dtype=tf.float32, name="one_hot")
 
 

@@ -2,43 +2,54 @@
 every command that only predicts uses is in ``tfcourse.graph_inference``; its builders are
 importable from here too.)
 
-Training data are held in the session by non-trainable local variables filled
-once from placeholders (``original_data/x_init``), so the graph and its
-``.meta`` file do not grow with the data. ``original_data/x`` and
-``original_data/y`` are ``placeholder_with_default`` over those variables:
-training reads the stored data; feeding them evaluates or predicts on other
-rows through the same ops. Under a device function
-(``tf.train.replica_device_setter``) the same builder makes a worker's graph:
-variables on the ps tasks, minibatches fed to ``x`` and ``y``.
+Every graph takes raw inputs (numeric columns as ``x``, text columns as ``x_text``) and
+encodes them in the graph (``tfcourse.features``: imputation, booleans, dates, one-hot
+categories); standardisation is folded into the model's linear map (see
+``tfcourse.standardization``).
 
-Every graph takes raw features; standardisation is folded into the model's
-linear map (see ``tfcourse.standardization``).
+Training data are held in the session by non-trainable local variables filled
+once from placeholders (``original_data/x_init``, ``x_text_init``, ``y_init``) and
+encoded once on the way in, so the graph and its ``.meta`` file do not grow with
+the data and no step encodes them again. ``original_data/features`` and
+``original_data/y_stored`` are ``placeholder_with_default`` over those variables:
+training reads the stored data; feeding them evaluates on other rows through the
+same ops (``feed_rows``). Minibatches arrive raw through ``tf.data`` and are encoded
+per batch. Under a device function (``tf.train.replica_device_setter``) the same
+builder makes a worker's graph: variables on the ps tasks, minibatches fed to ``x``,
+``x_text`` and ``y``.
 """
 
 import collections
 
 from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
-    InferenceGraph, build_inference, build_inference_for)
+    InferenceGraph, build_inference, build_inference_for, feed)
 from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
 from tfcourse.graph_parts import build_model, raw_inputs, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
     set_standardization, standardization_variables)
+from tfcourse import features as features_lib
+from tfcourse.data.types import DEFAULT_NA_VALUES, encoded_names, numeric_columns, text_columns
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
-    "TrainGraph", "graph x y x_init y_init data_init model global_step train_op steps train_loop "
-                  "after summary_op saver saved_variables init_op mean std input_init "
-                  "optimizer ready")
+    "TrainGraph", "graph x x_text y features encoded x_init x_text_init y_init data_init model "
+                  "global_step train_op steps train_loop after summary_op saver saved_variables "
+                  "init_op mean std input_init optimizer ready")
 TrainGraph.__doc__ = """Handles on the ops of a built training graph.
 
 Attributes:
     graph: the ``tf.Graph``.
-    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 raw inputs (placeholders
-        with the stored data as default; plain placeholders in a distributed graph).
-    x_init, y_init: placeholders that ``data_init`` stores in the session
-        (None in a distributed graph, which holds no data).
-    data_init: op that fills the data variables (feed x_init, y_init).
-    model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
+    x, x_text: raw inputs, ``[None, n_numeric]`` float32 and ``[None, n_text]`` string
+        (None without text columns) placeholders (see ``tfcourse.data.types.Column``);
+        ``encoded`` their encoded features ``[None, n_features]`` float32.
+    features, y: the model's inputs, ``[None, n_features]`` encoded features and
+        ``[None, 1]`` labels: the stored training data by default (feed them to
+        evaluate other rows: ``feed_rows``); in a distributed graph ``features`` is
+        ``encoded`` and ``y`` a placeholder, fed a minibatch per step.
+    x_init, x_text_init, y_init: placeholders that ``data_init`` stores in the session,
+        encoded (None in a distributed graph, which holds no data).
+    data_init: op that fills the data variables (run ``init_op`` first: the tables).
+    model: the ``tfcourse.models.Model`` on ``features`` and ``y``.
     global_step: int64 scalar variable.
     train_op: one gradient-descent step on the variables not frozen
         (increments global_step), as the course runs it.
@@ -52,7 +63,7 @@ Attributes:
         histograms ``<scope>/weights_0`` and ``<scope>/bias_0``.
     saver: ``tf.train.Saver`` over ``saved_variables``: global_step, the
         model's weights and bias, and the standardisation statistics.
-    init_op: initialises the global variables.
+    init_op: initialises the global variables and the encoder's lookup tables.
     mean, std: ``[n_features]`` float32 standardisation variables (saved in
         the checkpoint), or None when the features are used as they are.
     input_init: initialises the minibatch iterator (None for full-batch training).
@@ -84,12 +95,16 @@ def _add_summaries(snapshot, model):
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
 
 
-def _minibatches(batch_source, n_features, batch_size):
-    """A ``tf.data`` iterator over the minibatches a Python generator function yields."""
+def _minibatches(batch_source, columns, batch_size):
+    """A ``tf.data`` iterator over the raw ``(x, [x_text,] y)`` minibatches a Python
+    generator function yields."""
+    n_numeric, n_text = len(numeric_columns(columns)), len(text_columns(columns))
+    types = (tf.float32,) + ((tf.string,) if n_text else ()) + (tf.float32,)
+    shapes = ((tf.TensorShape([batch_size, n_numeric]),) +
+              ((tf.TensorShape([batch_size, n_text]),) if n_text else ()) +
+              (tf.TensorShape([batch_size, 1]),))
     with tf.name_scope("input"):
-        dataset = tf.data.Dataset.from_generator(
-            batch_source, (tf.float32, tf.float32),
-            (tf.TensorShape([batch_size, n_features]), tf.TensorShape([batch_size, 1])))
+        dataset = tf.data.Dataset.from_generator(batch_source, types, shapes)
         return dataset.prefetch(4).make_initializable_iterator()
 
 
@@ -106,77 +121,93 @@ def _with_rows(variable, n_rows, n_columns):
     return value
 
 
-def _inputs(n_features, stored, n_rows):
-    """``(x, y, x_init, y_init, data_init, train_data)`` in scope ``original_data``."""
+Inputs = collections.namedtuple(
+    "Inputs", "x x_text y features encoded x_init x_text_init y_init data_init train_data")
+
+
+def _inputs(columns, encoder, stored, n_rows):
+    """The graph's inputs in scope ``original_data`` (see ``TrainGraph``)."""
+    n_encoded = len(encoded_names(columns))
+    x, x_text, y = raw_inputs(columns)
+    encoded = encoder(x, x_text)
     if not stored:
-        x, y = raw_inputs(n_features)
-        return x, y, None, None, None, (x, y)
+        return Inputs(x, x_text, y, encoded, encoded, None, None, None, None, (encoded, y))
+    x_init, x_text_init, y_init = raw_inputs(columns, "_init")
     with tf.variable_scope("original_data"):
-        x_init = tf.placeholder(tf.float32, [None, n_features], name="x_init")
-        y_init = tf.placeholder(tf.float32, [None, 1], name="y_init")
-        x_data, y_data = _data_variable(x_init, "x_data"), _data_variable(y_init, "y_data")
-        x = tf.placeholder_with_default(x_data, [None, n_features], name="x")
-        y = tf.placeholder_with_default(y_data, [None, 1], name="y")
+        features_data = _data_variable(encoder(x_init, x_text_init, impute_all=False),
+                                       "features_data")
+        y_data = _data_variable(y_init, "y_data")
+        features = tf.placeholder_with_default(features_data, [None, n_encoded], name="features")
+        y_stored = tf.placeholder_with_default(y_data, [None, 1], name="y_stored")
         data_init = tf.local_variables_initializer()
-        train_data = (_with_rows(x_data, n_rows, n_features), _with_rows(y_data, n_rows, 1))
-    return x, y, x_init, y_init, data_init, train_data
+        train_data = (_with_rows(features_data, n_rows, n_encoded), _with_rows(y_data, n_rows, 1))
+    return Inputs(x, x_text, y_stored, features, encoded, x_init, x_text_init, y_init, data_init,
+                  train_data)
 
 
-def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
+def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
           standardize=False, batch_source=None, n_rows=None, device_fn=None,
-          train_loop=None, sync_replicas=0):
+          train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        n_features: number of input features (int >= 1).
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns; the model
+            has one weight per encoded feature (``encoded_names(columns)``).
         learning_rate: gradient-descent learning rate (float > 0).
         seed: graph-level seed; op-level seeds derive from it (int).
         freeze: names of model variables ("weights", "bias") to leave out of
             the optimizer's var_list; they keep their initial value. At least
             one must stay trainable.
         max_to_keep: how many recent checkpoints the Saver keeps.
-        standardize: z-score the features with the ``mean`` and ``std``
+        standardize: z-score the encoded features with the ``mean`` and ``std``
             variables (set them with ``set_standardization``), folded into
             the linear map.
         batch_source: None to train on the stored data (full batch), or a
-            generator function of ``(x, y)`` minibatches to train on, through
-            ``tf.data`` (the loss in ``after`` is then the last minibatch's);
+            generator function of raw ``(x, [x_text,] y)`` minibatches to train on,
+            through ``tf.data`` (the loss in ``after`` is then the last minibatch's);
             it has a ``batch_size`` attribute (rows per batch).
         n_rows: rows of the stored training data, if known (for speed).
         device_fn: None for one process; a device function such as
             ``tf.train.replica_device_setter`` for a distributed worker: the
             variables go where it says, the graph stores no data (``train_op``
-            trains on the minibatch fed to ``x`` and ``y``) and is not
+            trains on the minibatch fed to ``x``, ``x_text`` and ``y``) and is not
             finalised (``MonitoredTrainingSession``'s scaffold adds its ops).
         train_loop: build the in-graph loop (``steps``, ``train_loop``);
             None: only without ``device_fn``.
         sync_replicas: with N > 0, wrap the optimizer in
             ``tf.train.SyncReplicasOptimizer`` aggregating N replicas' gradients.
+        na_values: text cells the encoder reads as missing.
 
     Returns:
         a ``TrainGraph``.
     """
     distributed = device_fn is not None
     with_loop = not distributed if train_loop is None else train_loop
+    n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default(), tf.device(device_fn):
         tf.set_random_seed(seed)
         root_scope = tf.get_variable_scope()
         global_step = tf.train.get_or_create_global_step()
-        x, y, x_init, y_init, data_init, train_data = _inputs(n_features, not distributed, n_rows)
+        encoder = features_lib.Encoder(columns, na_values)
+        inputs = _inputs(columns, encoder, not distributed, n_rows)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, x, y, n_features, seed, statistics)
-        iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)
+        model = build_model(model_name, inputs.features, inputs.y, n_features, seed, statistics)
+        iterator = (_minibatches(batch_source, columns, batch_source.batch_size)
                     if batch_source else None)
 
-        def loss_again(inputs=None):  # the same variables, new ops (inside the loop, after it)
+        def loss_again(data=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return build_model(model_name, *(inputs or train_data), n_features=n_features,
-                                    seed=seed, statistics=statistics).loss
+                return build_model(model_name, *(data or inputs.train_data),
+                                   n_features=n_features, seed=seed, statistics=statistics).loss
 
         def batch_loss():
-            return loss_again(iterator.get_next() if iterator else None)
+            if iterator is None:
+                return loss_again()
+            batch = iterator.get_next()
+            return loss_again((encoder(batch[0], batch[1] if len(batch) == 3 else None),
+                               batch[-1]))
 
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
@@ -200,25 +231,30 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
         _add_summaries(after, model)
         summary_op = tf.summary.merge_all()
         saver, saved = saver_for(global_step, model, statistics, max_to_keep, sharded=distributed)
-        init_op = tf.global_variables_initializer()
+        init_op = tf.group(tf.global_variables_initializer(), tf.tables_initializer(),
+                           name="init")
         ready = (tf.identity(tf.report_uninitialized_variables(tf.global_variables()), "ready")
                  if distributed else None)
     if not distributed:
         graph.finalize()
     mean, std = statistics or (None, None)
-    return TrainGraph(graph=graph, x=x, y=y, x_init=x_init, y_init=y_init, data_init=data_init,
-                      model=model, global_step=global_step, train_op=train_op, steps=steps,
-                      train_loop=loop, after=after, summary_op=summary_op, saver=saver,
-                      saved_variables=saved, init_op=init_op, mean=mean, std=std,
+    return TrainGraph(graph=graph, x=inputs.x, x_text=inputs.x_text, y=inputs.y,
+                      features=inputs.features, encoded=inputs.encoded, x_init=inputs.x_init,
+                      x_text_init=inputs.x_text_init, y_init=inputs.y_init,
+                      data_init=inputs.data_init, model=model, global_step=global_step,
+                      train_op=train_op, steps=steps, train_loop=loop, after=after,
+                      summary_op=summary_op, saver=saver, saved_variables=saved,
+                      init_op=init_op, mean=mean, std=std,
                       input_init=iterator.initializer if iterator else None,
                       optimizer=optimizer, ready=ready)
 
 
 def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync_replicas=0):
     """``build`` for a resolved config and a model spec (``tfcourse.model_dir.ModelSpec``)."""
-    return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
+    return build(config.model, spec.columns, config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
-                 device_fn=device_fn, sync_replicas=sync_replicas)
+                 device_fn=device_fn, sync_replicas=sync_replicas,
+                 na_values=config.data.na_values)
 
 
 def session_config(log_device_placement=False):
@@ -226,7 +262,30 @@ def session_config(log_device_placement=False):
     return tf.ConfigProto(log_device_placement=log_device_placement)
 
 
+def raw_feed(x, x_text, dataset, y=None):
+    """The feed of a ``tfcourse.data.Dataset``'s raw inputs to placeholders ``x`` and
+    ``x_text`` (and its labels to ``y`` when given)."""
+    feed = {x: dataset.x}
+    if x_text is not None:
+        feed[x_text] = dataset.text
+    if y is not None:
+        feed[y] = dataset.y
+    return feed
+
+
 def load_data(session, train_graph, dataset):
-    """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables."""
-    session.run(train_graph.data_init,
-                feed_dict={train_graph.x_init: dataset.x, train_graph.y_init: dataset.y})
+    """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables,
+    encoded once (the tables must be initialised: run ``init_op`` first)."""
+    tg = train_graph
+    session.run(tg.data_init, feed_dict=raw_feed(tg.x_init, tg.x_text_init, dataset, tg.y_init))
+
+
+def feed_rows(session, train_graph, dataset):
+    """The feed that evaluates the training graph's model on ``dataset``'s rows: their
+    encoded features (encoded by the graph, once per call) and labels."""
+    tg = train_graph
+    encoded = session.run(tg.encoded, raw_feed(tg.x, tg.x_text, dataset))
+    feed = {tg.features: encoded}
+    if dataset.y is not None:
+        feed[tg.y] = dataset.y
+    return feed

@@ -4,32 +4,43 @@ inspect, export) builds it; any tfcourse checkpoint restores into it.
 """
 
 import collections
+import re
 
-from tfcourse import models
-from tfcourse.graph_parts import build_model, raw_inputs, saver_for
+from tfcourse import features as features_lib, models
+from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, encoded_names, numeric_columns,
+                                 text_columns)
+from tfcourse.graph_parts import build_model, saver_for
 from tfcourse.standardization import standardization_variables
 from tfcourse.tf_compat import tf
 
 InferenceGraph = collections.namedtuple(
-    "InferenceGraph", "graph x y model outputs global_step saver saved_variables init_op mean std")
-InferenceGraph.__doc__ = """The inference graph: raw features in, the model's outputs out.
+    "InferenceGraph", "graph inputs x x_text y model outputs global_step saver saved_variables "
+                      "init_op mean std")
+InferenceGraph.__doc__ = """The inference graph: raw columns in, the model's outputs out.
 
 Attributes:
     graph: the finalised ``tf.Graph``: no optimizer, no training loop, no data
         variables, no global-step increment.
-    x: ``[None, n_features]`` float32 raw features (``original_data/x``).
+    inputs: OrderedDict column name -> ``[None]`` placeholder, one per raw column
+        (``inputs/<name>``: float32 for numeric columns, string for the others), the
+        SavedModel's signature inputs.
+    x, x_text: the inputs stacked as the encoder takes them, ``[None, n_numeric]``
+        float32 and ``[None, n_text]`` string (None without text columns); feed these
+        directly to run many rows at once.
     y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
-    model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
-    outputs: OrderedDict name -> ``[None, 1]`` float32 tensor, the model
-        module's ``outputs(model)`` (the SavedModel's signature outputs).
+    model: the ``tfcourse.models.Model`` on the encoded features and ``y``.
+    outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` plus, for
+        a classifier, ``label`` (``[None]`` string: the predicted class as the label
+        column spells it).
     global_step: int64 scalar variable (restored, never incremented).
     saver, saved_variables: as in ``tfcourse.graph.TrainGraph``; the checkpoint's variable names.
-    init_op: initialises the variables (restoring then overwrites them).
+    init_op: initialises the variables (restoring then overwrites them) and the lookup tables.
     mean, std: the standardisation variables, or None.
 """
 
 
-def build_inference(model_name, n_features, standardize, seed=0):
+def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_NA_VALUES,
+                    classes=None):
     """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
     Its variables have the training graph's names (``global_step``,
@@ -38,30 +49,69 @@ def build_inference(model_name, n_features, standardize, seed=0):
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        n_features: number of input features (int >= 1).
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns.
         standardize: whether the model standardises its features.
         seed: seed of the initialisers (their values are replaced by a restore).
+        na_values: text cells the encoder reads as missing.
+        classes: the label's classes in index order (tuple of str), or None.
 
     Returns:
         an ``InferenceGraph``.
     """
+    n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)
         global_step = tf.train.get_or_create_global_step()
-        x, y = raw_inputs(n_features)
+        inputs = collections.OrderedDict()
+        with tf.name_scope("inputs"):
+            for column in columns:
+                dtype = tf.string if column.kind in TEXT_KINDS else tf.float32
+                inputs[column.name] = tf.placeholder(dtype, [None], name=_op_name(column.name))
+        with tf.variable_scope("original_data"):
+            numeric = [inputs[column.name] for column in numeric_columns(columns)]
+            text = [inputs[column.name] for column in text_columns(columns)]
+            x_text = tf.stack(text, axis=1, name="x_text") if text else None
+            if numeric:
+                x = tf.stack(numeric, axis=1, name="x")
+            else:
+                x = tf.zeros(tf.stack([tf.shape(x_text)[0], 0]), tf.float32, name="x")
+            y = tf.placeholder(tf.float32, [None, 1], name="y")
+        encoded = features_lib.Encoder(columns, na_values)(x, x_text)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, x, y, n_features, seed, statistics)
+        model = build_model(model_name, encoded, y, n_features, seed, statistics)
         outputs = models.get(model_name).outputs(model)
+        if classes is not None:
+            outputs["label"] = tf.gather(tf.constant(list(classes)),
+                                         tf.cast(model.predictions[:, 0], tf.int32), name="label")
         saver, saved = saver_for(global_step, model, statistics)
-        init_op = tf.global_variables_initializer()
+        init_op = tf.group(tf.global_variables_initializer(), tf.tables_initializer(),
+                           name="init")
     graph.finalize()
     mean, std = statistics or (None, None)
-    return InferenceGraph(graph=graph, x=x, y=y, model=model, outputs=outputs,
-                          global_step=global_step, saver=saver, saved_variables=saved,
-                          init_op=init_op, mean=mean, std=std)
+    return InferenceGraph(graph=graph, inputs=inputs, x=x, x_text=x_text, y=y, model=model,
+                          outputs=outputs, global_step=global_step, saver=saver,
+                          saved_variables=saved, init_op=init_op, mean=mean, std=std)
+
+
+def feed(inference_graph, dataset, labels=False):
+    """The feed of a ``tfcourse.data.Dataset``'s raw inputs (and labels when ``labels``)."""
+    tg = inference_graph
+    values = {tg.x: dataset.x}
+    if tg.x_text is not None:
+        values[tg.x_text] = dataset.text
+    if labels:
+        values[tg.y] = dataset.y
+    return values
+
+
+def _op_name(name):
+    """A valid op name for a column name (TensorFlow allows ``[A-Za-z0-9_.\-/]``)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.\-]", "_", name)
+    return cleaned if re.match(r"[A-Za-z0-9.]", cleaned) else "c" + cleaned
 
 
 def build_inference_for(config, spec):
     """``build_inference`` for a saved config and model spec."""
-    return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed)
+    return build_inference(spec.model, spec.columns, spec.standardize, config.seed,
+                           config.data.na_values, spec.classes)

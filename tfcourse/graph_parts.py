@@ -3,17 +3,23 @@ the model on them (standardisation folded into its linear map) and the checkpoin
 """
 
 from tfcourse import models
+from tfcourse.data.types import numeric_columns, text_columns
 from tfcourse.standardization import fold_standardization
 from tfcourse.tf_compat import tf
 
 
-def raw_inputs(n_features):
-    """Placeholders ``original_data/x`` (``[None, n_features]`` float32 raw features) and
-    ``original_data/y`` (``[None, 1]`` float32 labels)."""
+def raw_inputs(columns, suffix=""):
+    """Placeholders ``original_data/x<suffix>`` (``[None, n_numeric]`` float32, the numeric
+    columns), ``original_data/x_text<suffix>`` (``[None, n_text]`` string, the other columns;
+    None when there are none) and ``original_data/y<suffix>`` (``[None, 1]`` float32
+    labels), as ``tfcourse.data.types.Column`` describes them."""
     with tf.variable_scope("original_data"):
-        x = tf.placeholder(tf.float32, [None, n_features], name="x")
-        y = tf.placeholder(tf.float32, [None, 1], name="y")
-    return x, y
+        x = tf.placeholder(tf.float32, [None, len(numeric_columns(columns))], name="x" + suffix)
+        n_text = len(text_columns(columns))
+        x_text = (tf.placeholder(tf.string, [None, n_text], name="x_text" + suffix)
+                  if n_text else None)
+        y = tf.placeholder(tf.float32, [None, 1], name="y" + suffix)
+    return x, x_text, y
 
 
 def build_model(model_name, x, y, n_features, seed, statistics):

@@ -19,24 +19,36 @@ import re
 import yaml
 
 from tfcourse import config as config_lib, files
+from tfcourse.data import types
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
 CONFIG_FILE = "config.yaml"
 SPEC_FILE = "model.json"
 CHECKPOINT_NAME = "model.ckpt"
-SPEC_FORMAT = 1
+SPEC_FORMAT = 2  # 1: numeric columns only (read as such)
 
-ModelSpec = collections.namedtuple("ModelSpec", "model feature_names label standardize")
+ModelSpec = collections.namedtuple("ModelSpec",
+                                   "model feature_names label standardize columns classes")
 ModelSpec.__doc__ = """What a restore needs besides the checkpoint.
 
 Attributes:
-    model: "linear" or "logistic".
-    feature_names: tuple of str, the input columns in order.
+    model: a key of ``tfcourse.models.MODELS``.
+    feature_names: tuple of str, the input columns in order (the names of ``columns``).
     label: name of the target column (str).
     standardize: bool; the statistics themselves are variables in the checkpoint
-        (``standardize/mean``, ``standardize/std``).
+        (``standardize/mean``, ``standardize/std``, over the encoded features).
+    columns: tuple of ``tfcourse.data.types.Column``: each input column's type and what
+        its training rows taught (vocabulary, fill value, ...).
+    classes: tuple of str, the label's classes in index order, or None (regression).
 """
+
+
+def make_spec(model, columns, label, standardize, classes):
+    """A ``ModelSpec`` (``feature_names`` from ``columns``)."""
+    return ModelSpec(model=model, feature_names=tuple(column.name for column in columns),
+                     label=label, standardize=standardize, columns=tuple(columns),
+                     classes=None if classes is None else tuple(classes))
 
 
 def write_metadata(directory, config, spec, runs=()):
@@ -52,6 +64,8 @@ def write_metadata(directory, config, spec, runs=()):
     files.write_text(os.path.join(directory, CONFIG_FILE),
                   yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
     document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names),
+                    columns=[column._asdict() for column in spec.columns],
+                    classes=None if spec.classes is None else list(spec.classes),
                     runs=[os.path.abspath(run) for run in runs])
     files.write_text(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
 
@@ -70,12 +84,7 @@ def read_metadata(directory):
     try:
         with open(spec_path) as handle:
             document = json.load(handle)
-        if document.get("format") != SPEC_FORMAT:
-            raise ValueError("format {!r}, expected {}".format(document.get("format"), SPEC_FORMAT))
-        spec = ModelSpec(model=document["model"], feature_names=document["feature_names"],
-                         label=document["label"], standardize=document["standardize"])
-        _check_spec(spec)
-        spec = spec._replace(feature_names=tuple(spec.feature_names))
+        spec = _spec_of(document)
         with open(config_path) as handle:
             config = config_lib.from_dict(yaml.safe_load(handle), config_path)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError,
@@ -99,14 +108,38 @@ def read_runs(directory):
     return [run for run in runs if isinstance(run, str)]
 
 
-def _check_spec(spec):
+def _spec_of(document):
+    """The ``ModelSpec`` of a ``model.json`` document (format 1 or 2).
+
+    Raises:
+        ValueError, KeyError, TypeError: not what tfcourse writes.
+    """
+    form = document.get("format")
+    if form not in (1, SPEC_FORMAT):
+        raise ValueError("format {!r}, expected {}".format(form, SPEC_FORMAT))
+    names = document["feature_names"]
+    if (not isinstance(names, list) or not names or
+            not all(isinstance(name, str) for name in names)):
+        raise ValueError("feature_names {!r}: expected a list of names".format(names))
+    if form == 1:  # numeric columns only; a missing cell is an error
+        columns = [types.numeric_column(name) for name in names]
+        classes = ("0", "1") if document["model"] == "logistic" else None
+    else:
+        columns = [types.Column(**dict(item, vocabulary=tuple(item["vocabulary"]),
+                                       true_values=tuple(item["true_values"]),
+                                       false_values=tuple(item["false_values"])))
+                   for item in document["columns"]]
+        classes = document["classes"]
+    spec = make_spec(document["model"], columns, document["label"], document["standardize"],
+                     classes)
     if spec.model not in config_lib.MODELS:
         raise ValueError("model {!r}".format(spec.model))
-    if (not isinstance(spec.feature_names, list) or not spec.feature_names or
-            not all(isinstance(name, str) for name in spec.feature_names)):
-        raise ValueError("feature_names {!r}: expected a list of names".format(spec.feature_names))
+    if spec.feature_names != tuple(names) or any(c.kind not in types.KINDS for c in columns):
+        raise ValueError("columns {!r} do not match feature_names {!r}".format(
+            [c.name for c in columns], names))
     if not isinstance(spec.label, str) or not isinstance(spec.standardize, bool):
         raise ValueError("label {!r}, standardize {!r}".format(spec.label, spec.standardize))
+    return spec
 
 
 _CHECKPOINT_SUFFIX = re.compile(r"\.(index|meta|data-\d+-of-\d+)$")
@@ -197,13 +230,17 @@ def inspect_model_dir(model_dir):
 
 
 def check_compatible(saved, requested, model_dir):
-    """Raises DataError naming both sides if ``requested`` cannot resume ``saved``."""
-    for field in ModelSpec._fields:
-        if getattr(saved, field) != getattr(requested, field):
+    """Raises DataError naming both sides if ``requested`` cannot resume ``saved``: another
+    model, label, classes, input columns or encoded features (``encoded_names``)."""
+    layouts = {"encoded features": (types.encoded_names(saved.columns),
+                                    types.encoded_names(requested.columns))}
+    for field in ("model", "feature_names", "label", "standardize", "classes",
+                  "encoded features"):
+        old, new = layouts.get(field) or (getattr(saved, field), getattr(requested, field))
+        if old != new:
             raise DataError("model_dir {} holds a model with {} {}, but this run asks for {}; "
                             "choose another --model_dir".format(
-                                model_dir, field, _show(getattr(saved, field)),
-                                _show(getattr(requested, field))))
+                                model_dir, field, _show(old), _show(new)))
 
 
 def _show(value):

@@ -1,20 +1,52 @@
-"""Using a trained model on a CSV file: ``evaluate`` (metrics) and ``predict`` (a new CSV)."""
+"""Using a trained model on a CSV file: ``evaluate`` (metrics) and ``predict`` (a new CSV).
+
+Both take the raw file as training read it (the model's columns by name, text and gaps
+included: the graph encodes them); other columns are ignored.
+"""
 
 import csv
+import sys
 
-from tfcourse import data, files, models
+import numpy as np
+
+from tfcourse import data, files, graph as graph_lib, models
 from tfcourse.errors import UsageError
 from tfcourse.commands.restore import open_model, run_outputs
 
 
-def evaluate(ckpt, input_path, out=print):
+def _warn(line):
+    sys.stderr.write("warning: " + line + "\n")
+
+
+def read_input(loaded, input_path, with_label, warn=_warn):
+    """The ``Dataset`` of a CSV file for a restored model (see ``data.read_model_input``),
+    warning (one line each) about rows dropped for want of a label and about values the
+    training rows never had (they count as ``<other>`` or missing).
+
+    Raises:
+        DataError: bad CSV, or its columns do not fit the model.
+    """
+    data_config = loaded.config.data
+    dataset, header, dropped = data.read_model_input(
+        input_path, loaded.spec, data_config.delimiter, data_config.na_values, with_label)
+    if dropped:
+        warn("{}: {} row{} without a label left out".format(input_path, dropped,
+                                                           "" if dropped == 1 else "s"))
+    found = data.unseen(loaded.spec.columns, dataset.text) if dataset.text is not None else []
+    if found:
+        warn("{}: values the training rows did not have (encoded as <other> or missing): "
+             "{}".format(input_path, "; ".join(
+                 "{} in {} row{} (e.g. {})".format(name, count, "" if count == 1 else "s",
+                                                   ", ".join(repr(v) for v in examples))
+                 for name, count, examples in found)))
+    return dataset, header
+
+
+def evaluate(ckpt, input_path, out=print, warn=_warn):
     """Prints the model's loss and metrics on a labelled CSV file.
 
-    The file needs the model's feature columns and its label column (by name;
-    other columns are ignored).
-
     Returns:
-        OrderedDict of metrics (see ``tfcourse.metrics``), plus ``loss``.
+        OrderedDict of metrics (see the model module's ``metrics``), plus ``loss``.
 
     Raises:
         DataError: bad CSV, or its columns do not fit the model.
@@ -22,10 +54,9 @@ def evaluate(ckpt, input_path, out=print):
     with open_model(ckpt) as loaded:
         spec, tg = loaded.spec, loaded.tg
         model = models.get(spec.model)
-        dataset, _ = data.read_model_input(input_path, spec.feature_names, spec.label,
-                                           model.label_error)
+        dataset, _ = read_input(loaded, input_path, True, warn)
         loss, scores = loaded.session.run([tg.model.loss, model.score(tg.model)],
-                                          {tg.x: dataset.x, tg.y: dataset.y})
+                                          graph_lib.feed(tg, dataset, labels=True))
     values = model.metrics(dataset.y, scores)
     values["loss"] = float(loss)
     out("evaluated {} (global_step {}) on {} ({} rows)".format(
@@ -35,9 +66,28 @@ def evaluate(ckpt, input_path, out=print):
     return values
 
 
-def predict(ckpt, input_path, output_path, overwrite=False, out=print):
-    """Writes ``output_path``: the input's rows and columns plus ``prediction``
-    (and ``probability`` for logistic regression).
+def output_columns(spec, outputs):
+    """``[(column name, [rows] str values)]`` of the model's outputs for the output CSV:
+    ``prediction`` (the label's own value for a classifier), then ``probability`` (P of
+    the positive class) or ``probability_<class>`` per class."""
+    if "label" in outputs:
+        columns = [("prediction", [value.decode("utf-8") for value in outputs["label"]])]
+    else:
+        columns = [("prediction", ["{:.9g}".format(v) for v in outputs["predictions"][:, 0]])]
+    probabilities = outputs.get("probabilities")
+    if probabilities is not None:
+        if probabilities.shape[1] == 1:
+            columns.append(("probability", ["{:.9g}".format(v) for v in probabilities[:, 0]]))
+        else:
+            for j, name in enumerate(spec.classes):
+                columns.append(("probability_" + name,
+                                ["{:.9g}".format(v) for v in probabilities[:, j]]))
+    return columns
+
+
+def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=_warn):
+    """Writes ``output_path``: the input's rows and columns plus the model's outputs
+    (``output_columns``).
 
     The label column may be absent from the input. The output is written to a
     temporary file and renamed into place, so a failure leaves nothing behind.
@@ -52,24 +102,18 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
     """
     files.check_output(output_path, overwrite)
     with open_model(ckpt) as loaded:
-        spec = loaded.spec
-        dataset, header = data.read_model_input(input_path, spec.feature_names, spec.label,
-                                                models.get(spec.model).label_error,
-                                                require_label=False)
-        predictions, probabilities = run_outputs(loaded, dataset.x)
-    new_columns = ["prediction"] + (["probability"] if probabilities is not None else [])
-    clash = [name for name in new_columns if name in header.names]
+        dataset, header = read_input(loaded, input_path, False, warn)
+        new = output_columns(loaded.spec, run_outputs(loaded, dataset))
+    clash = [name for name, _ in new if name in header.names]
     if clash:
         raise UsageError("{}: already has a column named {}; rename it first".format(
             input_path, ", ".join(repr(name) for name in clash)))
+    extra = np.array([values for _, values in new], object).T
     with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(list(header.names) + new_columns)
-        for i, row in enumerate(data.csv_reader.read_text(header).tolist()):
-            extra = ["{:.9g}".format(predictions[i, 0])]
-            if probabilities is not None:
-                extra.append("{:.9g}".format(probabilities[i, 0]))
-            writer.writerow(row + extra)
+        writer = csv.writer(stream, delimiter=header.delimiter)
+        writer.writerow(list(header.names) + [name for name, _ in new])
+        for row, more in zip(data.csv_reader.read_text(header).tolist(), extra.tolist()):
+            writer.writerow(row + more)
     out("wrote {} predictions of {} (global_step {}) to {}".format(
         len(dataset.x), loaded.checkpoint, loaded.global_step, output_path))
     return len(dataset.x)

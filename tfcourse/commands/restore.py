@@ -54,49 +54,54 @@ def open_model(ckpt):
                           global_step=int(session.run(tg.global_step)))
 
 
-def run_outputs(loaded, x):
-    """The model's outputs for raw features ``x`` ``[n, n_features]`` float32.
+def run_outputs(loaded, dataset):
+    """The model's outputs for a ``tfcourse.data.Dataset``'s raw inputs.
 
     Returns:
-        ``(predictions, probabilities)``, ``[n, 1]`` float32 each; probabilities
-        is None for a model without that output.
+        OrderedDict name -> numpy array (``predictions`` ``[n, 1]`` float32, and as the
+        model has them ``probabilities`` and ``label``: see ``InferenceGraph.outputs``).
     """
-    values = loaded.session.run(loaded.tg.outputs, feed_dict={loaded.tg.x: x})
-    return values["predictions"], values.get("probabilities")
+    return loaded.session.run(loaded.tg.outputs, feed_dict=graph_lib.feed(loaded.tg, dataset))
 
 
-def parse_rows(text, n_features):
-    """Parses ``--predict`` text into a ``[n_rows, n_features]`` float32 array.
+def parse_rows(text, columns):
+    """Parses ``--predict`` text into a ``Dataset`` of raw inputs for ``columns``, and the
+    rows' cells (lists of str).
 
-    Rows are separated by ``;`` and values by ``,``. With one feature, commas
-    separate rows too: ``1.0,2.5`` is two rows.
+    Rows are separated by ``;`` and values by ``,``, one value per input column (the
+    model's columns in order: numbers for numeric columns, text for the others). With one
+    column, commas separate rows too: ``1.0,2.5`` is two rows.
 
     Raises:
-        UsageError: a value is not a number or not finite, or a row has the wrong length.
+        UsageError: a numeric value is not a number or not finite, or a row has the wrong
+            length.
     """
-    if n_features == 1:
+    if len(columns) == 1:
         text = text.replace(";", ",")
-    rows = []
-    for row_text in text.split(";"):
-        row = []
-        for cell in row_text.split(","):
-            if not cell.strip():
-                raise UsageError("flag --predict: empty value in {!r}".format(text))
+    rows = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
+    if any(len(row) != len(columns) for row in rows):
+        raise UsageError("flag --predict: each row needs {} comma-separated values ({}; rows "
+                         "separated by ';'), got {!r}".format(
+                             len(columns), ", ".join(c.name for c in columns), text))
+    numeric = [j for j, column in enumerate(columns) if column.kind not in data.TEXT_KINDS]
+    x = np.zeros((len(rows), len(numeric)), np.float32)
+    for k, j in enumerate(numeric):
+        for i, row in enumerate(rows):
             try:
-                row.append(float(cell))
+                value = float(row[j])
             except ValueError:
-                raise UsageError("flag --predict: {!r} is not a number".format(cell.strip()))
-        rows.append(row)
-    if n_features > 1 and any(len(row) != n_features for row in rows):
-        raise UsageError("flag --predict: each row needs {} comma-separated values "
-                         "(rows separated by ';'), got {!r}".format(n_features, text))
-    if not np.all(np.isfinite(rows)):
-        raise UsageError("flag --predict: values must be finite, got {!r}".format(text))
-    with np.errstate(over="ignore"):
-        values = np.array(rows, dtype=np.float32).reshape(-1, n_features)
-    if not np.all(np.isfinite(values)):
-        raise UsageError("flag --predict: {!r} holds a value out of float32 range".format(text))
-    return values
+                raise UsageError("flag --predict: {!r} is not a number (column {})".format(
+                    row[j], columns[j].name))
+            with np.errstate(over="ignore"):
+                x[i, k] = value
+            if not np.isfinite(x[i, k]):
+                raise UsageError("flag --predict: {!r} is not finite as float32 (column "
+                                 "{})".format(row[j], columns[j].name))
+    texts = [j for j in range(len(columns)) if j not in numeric]
+    text_values = (np.array([[row[j] for j in texts] for row in rows], object)
+                   if texts else None)
+    return data.Dataset(x=x, text=text_values, y=None, columns=tuple(columns), label=None,
+                        classes=None, source="--predict"), rows
 
 
 def training_data(loaded):
@@ -111,9 +116,17 @@ def training_data(loaded):
         return None, "streamed"
     model = models.get(loaded.spec.model)
     try:
-        return data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error), None
+        return data.load(config.data, config.seed, model.BUILTIN_DATA, model.LABELS), None
     except TfcourseError as err:
         return None, err
+
+
+def _values(array):
+    """``0.123456`` for one value, ``[0.1, 0.2]`` for several."""
+    values = np.ravel(array)
+    if len(values) == 1:
+        return "{:.6f}".format(values[0])
+    return "[" + ", ".join("{:.6f}".format(value) for value in values) + "]"
 
 
 def _report_data(loaded, out):
@@ -127,12 +140,12 @@ def _report_data(loaded, out):
         out("training data not available ({}): loss not computed".format(missing))
         return None
     tg = loaded.tg
-    loss = loaded.session.run(tg.model.loss, {tg.x: split.train.x, tg.y: split.train.y})
+    loss = loaded.session.run(tg.model.loss, graph_lib.feed(tg, split.train, labels=True))
     out("loss on {} ({} training rows): {:.6g}".format(split.train.source, len(split.train.x),
                                                        loss))
     if split.validation is not None:
         model = models.get(loaded.spec.model)
-        scores = loaded.session.run(model.score(tg.model), {tg.x: split.validation.x})
+        scores = loaded.session.run(model.score(tg.model), graph_lib.feed(tg, split.validation))
         values = model.metrics(split.validation.y, scores)
         out("validation ({} rows): {}".format(len(split.validation.x),
                                               metrics.format_metrics(values)))
@@ -156,25 +169,27 @@ def restore(ckpt, predict=None, out=print):
     """
     with open_model(ckpt) as loaded:
         spec, tg = loaded.spec, loaded.tg
-        rows = parse_rows(predict, len(spec.feature_names)) if predict else None
+        rows, cells = parse_rows(predict, spec.columns) if predict else (None, None)
         weights, bias = loaded.session.run([tg.model.weights, tg.model.bias])
         out("restored {} (global_step {})".format(loaded.checkpoint, loaded.global_step))
         out("{} regression: {} -> {}{}".format(
             spec.model, ", ".join(spec.feature_names), spec.label,
             " (features standardised in the graph)" if spec.standardize else ""))
-        for name, value in zip(spec.feature_names, weights[:, 0]):
-            out("  weight[{}] = {:.6f}".format(name, value))
-        out("  bias = {:.6f}".format(bias[0]))
+        for name, value in zip(data.encoded_names(spec.columns), weights):
+            out("  weight[{}] = {}".format(name, _values(value)))
+        out("  bias = {}".format(_values(bias)))
         loss = _report_data(loaded, out)
         predictions = probabilities = None
         if rows is not None:
-            predictions, probabilities = run_outputs(loaded, rows)
-            for i, row in enumerate(rows):
+            values = run_outputs(loaded, rows)
+            predictions, probabilities = values["predictions"], values.get("probabilities")
+            for i in range(len(predictions)):
                 extra = ("" if probabilities is None
-                         else "  (probability {:.6f})".format(probabilities[i, 0]))
-                out("prediction for {} = {}: {:.6g}{}".format(
-                    ", ".join(spec.feature_names), ", ".join("{:g}".format(v) for v in row),
-                    predictions[i, 0], extra))
+                         else "  (probability {})".format(_values(probabilities[i])))
+                label = " ({})".format(values["label"][i].decode()) if "label" in values else ""
+                out("prediction for {} = {}: {:.6g}{}{}".format(
+                    ", ".join(spec.feature_names), ", ".join(cells[i]),
+                    predictions[i, 0], label, extra))
     return RestoreResult(checkpoint=loaded.checkpoint, global_step=loaded.global_step,
                          weights=weights, bias=bias, loss=loss, predictions=predictions,
                          probabilities=probabilities)

@@ -16,25 +16,28 @@ the models: a model's label check is handed in as ``label_error(y) -> None or
 
 import numpy as np
 
-from tfcourse.data import builtin, columns, csv_reader, split as split_lib
+from tfcourse.data import builtin, columns, csv_reader, reading, split as split_lib
+from tfcourse.data.column_types import as_text, missing_mask
+from tfcourse.data.labels import class_indices
 from tfcourse.data.builtin import TRUE_BIAS, TRUE_WEIGHT, classification_data, course_data  # noqa
+from tfcourse.data.cells import pandas
 from tfcourse.data.columns import standardization  # noqa: F401  (part of this package's API)
-from tfcourse.data.types import Dataset, Split, Streamed  # noqa: F401
+from tfcourse.data.inputs import model_inputs, numbers, unseen  # noqa: F401
+from tfcourse.data.types import (  # noqa: F401  (part of this package's API)
+    TEXT_KINDS, Dataset, Split, Streamed, encoded_names, numeric_columns, text_columns)
 from tfcourse.errors import UsageError
 
 MAX_VALIDATION_ROWS = 100000
 
 
-def load(data_config, seed, builtin_data="course", label_error=None, block_bytes=None):
+def load(data_config, seed, builtin_data="course", label_kind="number", block_bytes=None):
     """Loads, checks and splits the data a resolved config asks for.
 
     Args:
-        data_config: a resolved ``tfcourse.config.DataConfig`` (no nulls left but
-            ``path``, ``label``, ``features``, ``batch_size``; see ``config.resolve``).
+        data_config: a resolved ``tfcourse.config.DataConfig`` (see ``config.resolve``).
         seed: the run's seed (int): built-in data and the split.
-        builtin_data: the model's built-in set without a CSV file ("course" or "classes").
-        label_error: the model's label check (``label_error(y) -> None or (row, message)``
-            on ``[n, 1]`` float32 labels), or None.
+        builtin_data: the model's built-in set without a CSV file (a key of ``builtin.SETS``).
+        label_kind: what the model takes as label (``labels.KINDS``).
         block_bytes: bytes of the file read at a time, or None: ``csv_reader.BLOCK_BYTES``
             reading it whole, ``csv_reader.STREAM_BLOCK_BYTES`` streaming it.
 
@@ -44,7 +47,7 @@ def load(data_config, seed, builtin_data="course", label_error=None, block_bytes
 
     Raises:
         UsageError: ``data.label`` missing for a CSV file, ``data.stream`` without a file.
-        DataError: the data fail a check (see ``csv_reader``), or a side of the split is empty.
+        DataError: the data fail a check (see ``reading``), or a side of the split is empty.
     """
     if data_config.path is None:
         if data_config.stream:
@@ -55,16 +58,13 @@ def load(data_config, seed, builtin_data="course", label_error=None, block_bytes
         raise UsageError("data.label: the label column's name is needed with data.path "
                          "({})".format(data_config.path))
     if data_config.stream:
-        return scan(data_config.path, data_config.label, data_config.features, label_error,
-                    data_config.validation_fraction, seed,
-                    block_bytes or csv_reader.STREAM_BLOCK_BYTES)
-    dataset = read_csv(data_config.path, data_config.label, data_config.features, label_error,
-                       block_bytes or csv_reader.BLOCK_BYTES)
-    return split_dataset(dataset, data_config.validation_fraction, seed)
+        return scan(data_config, label_kind, seed, block_bytes or csv_reader.STREAM_BLOCK_BYTES)
+    return read_csv(data_config, label_kind, seed, block_bytes or csv_reader.BLOCK_BYTES)
 
 
 def split_dataset(dataset, validation_fraction, seed):
-    """Splits a ``Dataset`` with ``split.is_validation`` and computes the training statistics.
+    """Splits a built-in ``Dataset`` (numeric columns, no gaps) with ``split.is_validation``
+    and computes the training statistics.
 
     Returns:
         a ``Split`` (``validation`` None when the fraction is 0).
@@ -81,68 +81,47 @@ def split_dataset(dataset, validation_fraction, seed):
     else:
         train, validation = dataset, None
     mean, std = standardization(train.x)
-    return Split(train=train, validation=validation, mean=mean, std=std)
+    return Split(train=train, validation=validation, mean=mean, std=std, notes=[], warnings=[])
 
 
-def _columns(path, label, features):
-    header = csv_reader.read_header(path)
-    columns.label_column(header, label)
-    feature_names = columns.select_features(header, label, features)
-    indices = [columns.index_of(header, name) for name in feature_names]
-    return header, feature_names, indices + [columns.index_of(header, label)]
+def _open(data_config, label_kind):
+    header = csv_reader.read_header(data_config.path, data_config.delimiter)
+    return header, reading.plan(header, data_config, label_kind)
 
 
-def read_csv(path, label, features=None, label_error=None, block_bytes=csv_reader.BLOCK_BYTES):
-    """Reads a labelled CSV file whole into a ``Dataset``.
-
-    Args:
-        features: the feature columns in order, or None for every column but ``label``.
-        label_error: the model's label check, or None.
-
-    Raises:
-        DataError: see ``csv_reader`` and ``columns``.
-    """
-    header, feature_names, indices = _columns(path, label, features)
-    return _read_dataset(header, indices, feature_names, label, label_error, block_bytes)
-
-
-def read_model_input(path, feature_names, label, label_error=None, require_label=True):
-    """Reads a file for a trained model: its feature columns (by name) and label if present.
+def read_csv(data_config, label_kind="number", seed=0, block_bytes=csv_reader.BLOCK_BYTES):
+    """Reads a labelled CSV file whole, checks, types and splits it.
 
     Returns:
-        ``(dataset, header)``: a ``Dataset`` (``y`` None without a label column) and the
-        file's ``csv_reader.Header``.
+        a ``Split`` of ``Dataset`` s.
 
     Raises:
-        DataError: missing columns (the label only when ``require_label``), bad cells.
+        DataError: see ``csv_reader``, ``reading`` and ``column_types``.
     """
-    header = csv_reader.read_header(path)
-    indices, has_label = columns.model_columns(header, feature_names, label, require_label)
-    dataset = _read_dataset(header, indices, tuple(feature_names), label,
-                            label_error if has_label else None, csv_reader.BLOCK_BYTES,
-                            has_label)
-    return dataset, header
+    header, plan = _open(data_config, label_kind)
+    pd = pandas()
+    chunk = csv_reader.read_all(header, plan.indices, block_bytes, plan.text_indices,
+                                plan.na_values)
+    checking = reading.CheckingPass(pd, plan, header.names, data_config.validation_fraction,
+                                    seed)
+    keep, held = checking.add(chunk)
+    decided = checking.finish()
+    x, text, y, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
+    held = held[keep]
+
+    def part(mask):
+        return Dataset(x=x[mask], text=None if text is None else text[mask], y=y[mask],
+                       columns=decided.columns, label=plan.label, classes=decided.classes,
+                       source=header.path)
+    validation = part(held) if data_config.validation_fraction else None
+    return Split(train=part(~held), validation=validation, mean=decided.mean, std=decided.std,
+                 notes=decided.notes, warnings=decided.warnings)
 
 
-def _read_dataset(header, indices, feature_names, label, label_error, block_bytes,
-                  has_label=True):
-    check = columns.LabelCheck(header, label, label_error)
-    chunk = csv_reader.read_all(header, indices, block_bytes)
-    values = chunk.values
-    if has_label:
-        check.add(values[:, -1], chunk.lines)
-    if check.error() is not None:
-        raise check.error()
-    n_features = len(feature_names)
-    return Dataset(x=np.ascontiguousarray(values[:, :n_features]),
-                   y=np.ascontiguousarray(values[:, n_features:]) if has_label else None,
-                   feature_names=tuple(feature_names), label=label, source=header.path)
-
-
-def scan(path, label, features, label_error, validation_fraction, seed,
-         block_bytes=csv_reader.STREAM_BLOCK_BYTES):
+def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM_BLOCK_BYTES):
     """The checking pass over a file to be streamed: every check of ``read_csv``, the
-    split's counts, the training statistics and the held-out rows, in constant memory.
+    split's counts, the types, the training statistics and the held-out rows, in constant
+    memory.
 
     Returns:
         a ``Split`` with ``train`` a ``Streamed``.
@@ -150,35 +129,95 @@ def scan(path, label, features, label_error, validation_fraction, seed,
     Raises:
         DataError: as ``read_csv``, naming the same first problem with the same message.
     """
-    header, feature_names, indices = _columns(path, label, features)
-    n_features = len(feature_names)
-    check = columns.LabelCheck(header, label, label_error)
-    moments = columns.Moments(n_features)
-    n_rows, n_validation, held_out = 0, 0, []
-    for chunk in csv_reader.read_chunks(header, indices, block_bytes):
-        held = split_lib.is_validation(np.arange(n_rows, n_rows + len(chunk.values)),
-                                       validation_fraction, seed)
-        n_rows += len(chunk.values)
-        n_validation += int(held.sum())
-        check.add(chunk.values[:, -1], chunk.lines)
-        moments.add(chunk.values[~held, :n_features])
-        if held.any() and sum(len(part) for part in held_out) < MAX_VALIDATION_ROWS:
-            held_out.append(chunk.values[held])
-    if check.error() is not None:
-        raise check.error()
-    split_lib.check_sizes(path, n_rows, n_validation, validation_fraction)
-    mean, std = moments.result()
+    header, plan = _open(data_config, label_kind)
+    pd = pandas()
+    checking = reading.CheckingPass(pd, plan, header.names, data_config.validation_fraction,
+                                    seed)
+    held_out, n_held = [], 0
+    for chunk in csv_reader.read_chunks(header, plan.indices, block_bytes,
+                                        plan.text_indices, plan.na_values):
+        keep, held = checking.add(chunk)
+        rows = np.flatnonzero(keep & held)[:MAX_VALIDATION_ROWS - n_held]
+        if len(rows):
+            held_out.append(csv_reader.Chunk([values[rows] for values in chunk.values],
+                                             chunk.lines[rows]))
+            n_held += len(rows)
+    decided = checking.finish()
     validation = None
     if held_out:
-        rows = np.concatenate(held_out)[:MAX_VALIDATION_ROWS]
-        validation = Dataset(x=np.ascontiguousarray(rows[:, :n_features]),
-                             y=np.ascontiguousarray(rows[:, n_features:]),
-                             feature_names=feature_names, label=label, source=path)
-    streamed = Streamed(header=header, columns=tuple(indices), feature_names=feature_names,
-                        label=label, n_rows=n_rows, n_train=n_rows - n_validation,
-                        validation_fraction=validation_fraction, seed=seed,
-                        source="{} (streamed)".format(path))
-    return Split(train=streamed, validation=validation, mean=mean, std=std)
+        joined = csv_reader.Chunk([np.concatenate([c.values[j] for c in held_out])
+                                   for j in range(len(plan.indices))],
+                                  np.concatenate([c.lines for c in held_out]))
+        x, text, y, _ = reading.rows(pd, plan, header.names, joined, decided)
+        validation = Dataset(x=x, text=text, y=y, columns=decided.columns, label=plan.label,
+                             classes=decided.classes, source=header.path)
+    streamed = Streamed(header=header, plan=plan, decided=decided, n_rows=checking.n_rows,
+                        n_train=checking.n_train,
+                        validation_fraction=data_config.validation_fraction, seed=seed,
+                        source="{} (streamed)".format(header.path))
+    return Split(train=streamed, validation=validation, mean=decided.mean, std=decided.std,
+                 notes=decided.notes, warnings=decided.warnings)
+
+
+def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
+    """Reads a file for a trained model: its input columns (by name), and its label.
+
+    Args:
+        spec: the model's ``tfcourse.model_dir.ModelSpec`` (columns, label, classes).
+        with_label: read the label column (it must exist; rows without a label are
+            dropped); False: the label is not read, every row is kept.
+
+    Returns:
+        ``(dataset, header, dropped)``: a ``Dataset`` (``y`` None without ``with_label``),
+        the file's ``csv_reader.Header`` and the number of rows dropped for want of a label.
+
+    Raises:
+        DataError: missing columns, bad cells, a label that is not one of the model's
+            classes.
+    """
+    header = csv_reader.read_header(path, delimiter)
+    names = tuple(column.name for column in spec.columns)
+    indices, _ = columns.model_columns(header, names, spec.label, with_label)
+    indices = indices[:len(names) + (1 if with_label else 0)]
+    text = [i for column, i in zip(spec.columns, indices) if column.kind in TEXT_KINDS]
+    if with_label and spec.classes is not None:
+        text.append(indices[-1])
+    pd = pandas()
+    chunk = csv_reader.read_all(header, indices, csv_reader.BLOCK_BYTES, text, na_values)
+    values, lines, dropped = chunk.values, chunk.lines, 0
+    if with_label:
+        keep = ~missing_mask(pd, values[-1])
+        dropped = int((~keep).sum())
+        values, lines = [column[keep] for column in values], lines[keep]
+
+    def where(name):
+        return "{}:{{}}:{} (column '{}')".format(path, header.names.index(name) + 1, name)
+    x, text_values = model_inputs(pd, values[:len(names)], lines, spec.columns, where)
+    y = None
+    if with_label:
+        if spec.classes is None:
+            y = numbers(pd, values[-1], lines, where(spec.label), False).reshape(-1, 1)
+        else:
+            y = class_indices(as_text(values[-1]), spec.classes, lines,
+                              "{} (column '{}')".format(path, spec.label))
+    return Dataset(x=x, text=text_values, y=y, columns=spec.columns, label=spec.label,
+                   classes=spec.classes, source=path), header, dropped
+
+
+def schema(train):
+    """``(columns, label, classes)`` of a ``Dataset`` or ``Streamed`` (see ``types``)."""
+    if isinstance(train, Streamed):
+        return train.decided.columns, train.plan.label, train.decided.classes
+    return train.columns, train.label, train.classes
+
+
+def no_rows(columns):
+    """A ``Dataset`` without rows for ``columns`` (what a streaming run stores)."""
+    n_text = len(text_columns(columns))
+    return Dataset(x=np.zeros((0, len(numeric_columns(columns))), np.float32),
+                   text=np.zeros((0, n_text), object) if n_text else None,
+                   y=np.zeros((0, 1), np.float32), columns=columns, label=None, classes=None,
+                   source=None)
 
 
 def n_train(train):

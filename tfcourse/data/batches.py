@@ -12,11 +12,28 @@ trained on), so a resumed run continues exactly where it stopped.
 
 import numpy as np
 
-from tfcourse.data import csv_reader, split as split_lib
+from tfcourse.data import cells, csv_reader, reading, split as split_lib
 from tfcourse.data.types import Streamed
 from tfcourse.errors import DataError, UsageError
 
 UNSHUFFLED_CHUNK_ROWS = 65536
+
+
+def _arrays(dataset):
+    """A ``Dataset``'s rows as a tuple of arrays: ``(x, y)``, or ``(x, text, y)`` with text."""
+    if dataset.text is None:
+        return dataset.x, dataset.y
+    return dataset.x, dataset.text, dataset.y
+
+
+def _take(rows, index):
+    return tuple(array[index] for array in rows)
+
+
+def _join(parts):
+    if len(parts) == 1:
+        return parts[0]
+    return tuple(np.concatenate([part[j] for part in parts]) for j in range(len(parts[0])))
 
 
 def memory_batches(dataset, batch_size, seed, skip=0):
@@ -24,57 +41,63 @@ def memory_batches(dataset, batch_size, seed, skip=0):
     ``(seed, epoch)``) every epoch, a short tail dropped; forever, after ``skip`` batches.
 
     Yields:
-        ``(x, y)``: ``[batch_size, n_features]`` and ``[batch_size, 1]`` float32.
+        ``(x, y)`` or ``(x, text, y)``: ``batch_size`` rows of each (see ``Dataset``).
     """
+    rows = _arrays(dataset)
     per_epoch = len(dataset.x) // batch_size
     epoch, first = divmod(skip, per_epoch)
     while True:
         order = np.random.RandomState([seed, epoch]).permutation(len(dataset.x))
         for number in range(first, per_epoch):
-            rows = order[number * batch_size:(number + 1) * batch_size]
-            yield dataset.x[rows], dataset.y[rows]
+            yield _take(rows, order[number * batch_size:(number + 1) * batch_size])
         epoch, first = epoch + 1, 0
 
 
 def _training_chunks(streamed, chunk_rows):
-    """``[rows, n_features + 1]`` float32 training rows of the file, in chunks of
-    ``chunk_rows`` rows (the last may be shorter), in file order.
+    """The training rows of a streamed file as tuples of arrays (``_arrays``), in chunks
+    of ``chunk_rows`` rows (the last may be shorter), in file order.
 
     Raises:
         DataError: the file no longer reads as it did when it was checked.
     """
-    index, carry = 0, []
+    pd, plan, header = cells.pandas(), streamed.plan, streamed.header
+    index, carry, n = 0, [], 0
     try:
-        for chunk in csv_reader.read_chunks(streamed.header, list(streamed.columns),
-                                             csv_reader.STREAM_BLOCK_BYTES):
-            held = split_lib.is_validation(np.arange(index, index + len(chunk.values)),
+        for chunk in csv_reader.read_chunks(header, plan.indices, csv_reader.STREAM_BLOCK_BYTES,
+                                             plan.text_indices, plan.na_values):
+            keep = reading.kept_rows(pd, plan, header.names, chunk)[0]
+            held = split_lib.is_validation(np.arange(index, index + len(chunk.lines)),
                                            streamed.validation_fraction, streamed.seed)
-            index += len(chunk.values)
-            carry.append(chunk.values[~held] if held.any() else chunk.values)
-            rows = np.concatenate(carry) if len(carry) > 1 else carry[0]
-            whole = len(rows) // chunk_rows * chunk_rows
+            index += len(chunk.lines)
+            x, text, y, _ = reading.rows(pd, plan, header.names, chunk, streamed.decided, keep)
+            train = ~held[keep]
+            carry.append(_take((x, y) if text is None else (x, text, y), train))
+            n += int(train.sum())
+            rows = _join(carry)
+            whole = n // chunk_rows * chunk_rows
             for start in range(0, whole, chunk_rows):
-                yield rows[start:start + chunk_rows]
-            carry = [rows[whole:]]
+                yield _take(rows, slice(start, start + chunk_rows))
+            carry, n = [_take(rows, slice(whole, None))], n - whole
     except DataError:
-        raise DataError("{}: the file changed since it was checked".format(streamed.header.path))
+        raise DataError("{}: the file changed since it was checked".format(header.path))
     if index != streamed.n_rows:
-        raise DataError("{}: the file changed since it was checked".format(streamed.header.path))
-    if len(carry[0]):
+        raise DataError("{}: the file changed since it was checked".format(header.path))
+    if n:
         yield carry[0]
 
 
 def _epoch_parts(train, shuffle_buffer, seed, epoch):
     """The shuffled parts of one epoch of ``train`` (a ``Dataset`` or ``Streamed``) as
-    ``[rows, n_features + 1]`` arrays, features then label."""
+    tuples of arrays (``_arrays``)."""
     if not isinstance(train, Streamed):
         order = np.random.RandomState([seed, epoch]).permutation(len(train.x))
-        yield np.hstack([train.x[order], train.y[order]])
+        yield _take(_arrays(train), order)
         return
     for number, rows in enumerate(_training_chunks(train, shuffle_buffer or
                                                    UNSHUFFLED_CHUNK_ROWS)):
         if shuffle_buffer:
-            rows = rows[np.random.RandomState([seed, epoch, number]).permutation(len(rows))]
+            rows = _take(rows, np.random.RandomState([seed, epoch, number]).permutation(
+                len(rows[0])))
         yield rows
 
 
@@ -89,21 +112,19 @@ def streamed_batches(streamed, batch_size, shuffle_buffer, seed, skip=0):
         skip: number of batches to pass over first (a resumed run's global step).
 
     Yields:
-        ``(x, y)``: ``[batch_size, n_features]`` and ``[batch_size, 1]`` float32.
+        ``(x, y)`` or ``(x, text, y)``: ``batch_size`` rows of each.
     """
-    n_features = len(streamed.feature_names)
     produced, epoch = 0, 0
     while True:
-        carry = np.empty((0, n_features + 1), np.float32)
+        carry = None
         for rows in _epoch_parts(streamed, shuffle_buffer, seed, epoch):
-            rows = np.concatenate([carry, rows])
-            whole = len(rows) // batch_size * batch_size
+            rows = rows if carry is None else _join([carry, rows])
+            whole = len(rows[0]) // batch_size * batch_size
             for start in range(0, whole, batch_size):
                 produced += 1
                 if produced > skip:
-                    part = rows[start:start + batch_size]
-                    yield part[:, :n_features], part[:, n_features:]
-            carry = rows[whole:]
+                    yield _take(rows, slice(start, start + batch_size))
+            carry = _take(rows, slice(whole, None))
         epoch += 1
 
 
@@ -120,21 +141,21 @@ def sharded_batches(train, index, count, batch_size, seed, shuffle_buffer=0):
             whole shard (in memory only).
 
     Yields:
-        ``(x, y)``: ``[rows, n_features]`` and ``[rows, 1]`` float32.
+        ``(x, y)`` or ``(x, text, y)`` minibatches.
     """
-    n_features = len(train.feature_names)
     epoch = 0
     while True:
-        carry = np.empty((0, n_features + 1), np.float32)
+        carry = None
         for rows in _epoch_parts(train, shuffle_buffer, seed, epoch):
-            rows = np.concatenate([carry, rows[index::count]])
-            size = batch_size or len(rows)
-            whole = len(rows) // size * size if size else 0
+            rows = _take(rows, slice(index, None, count))
+            rows = rows if carry is None else _join([carry, rows])
+            size = batch_size or len(rows[0])
+            whole = len(rows[0]) // size * size if size else 0
             for start in range(0, whole, size):
-                yield rows[start:start + size, :n_features], rows[start:start + size, n_features:]
-            carry = rows[whole:]
-        if len(carry):
-            yield carry[:, :n_features], carry[:, n_features:]
+                yield _take(rows, slice(start, start + size))
+            carry = _take(rows, slice(whole, None))
+        if carry is not None and len(carry[0]):
+            yield carry
         epoch += 1
 
 

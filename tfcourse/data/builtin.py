@@ -5,7 +5,7 @@ A model module names the set it trains on without a CSV file (``BUILTIN_DATA``).
 
 import numpy as np
 
-from tfcourse.data.types import Dataset
+from tfcourse.data.types import Dataset, numeric_column
 
 TRUE_WEIGHT = 0.8
 TRUE_BIAS = 0.7
@@ -22,8 +22,8 @@ def course_data(n_samples, seed):
     rng = np.random.RandomState(seed)
     x = rng.normal(size=(n_samples, 1)).astype(np.float32)
     y = (TRUE_WEIGHT * x + TRUE_BIAS).astype(np.float32)
-    return Dataset(x=x, y=y, feature_names=("x",), label="y",
-                   source="built-in course data (y = 0.8*x + 0.7)")
+    return Dataset(x=x, text=None, y=y, columns=(numeric_column("x", 0.0),), label="y",
+                   classes=None, source="built-in course data (y = 0.8*x + 0.7)")
 
 
 def classification_data(n_samples, seed):
@@ -42,8 +42,9 @@ def classification_data(n_samples, seed):
     probabilities = 1.0 / (1.0 + np.exp(-(x.dot(true_weights) + 0.5)))
     y = (rng.uniform(size=(n_samples, 1)) < probabilities).astype(np.float32)
     names = tuple("x{}".format(i + 1) for i in range(CLASSIFICATION_FEATURES))
-    return Dataset(x=x.astype(np.float32), y=y, feature_names=names, label="y",
-                   source="built-in two-class data")
+    return Dataset(x=x.astype(np.float32), text=None, y=y,
+                   columns=tuple(numeric_column(name, 0.0) for name in names), label="y",
+                   classes=("0", "1"), source="built-in two-class data")
 
 
 SETS = {"course": course_data, "classes": classification_data}

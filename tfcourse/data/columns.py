@@ -1,16 +1,12 @@
-"""Columns: which CSV columns are features and label, their statistics, the label check.
+"""Columns: which CSV columns are features and label, and their statistics.
 
 The statistics come from one routine (``Moments``) for data in memory and for a
-streamed file alike; the model's label check (``label_error``, handed in by the
-caller) runs on the same fixed blocks of ``CHECK_ROWS`` rows on both paths, so both
-report the same message.
+streamed file alike, chunk after chunk.
 """
 
 import numpy as np
 
 from tfcourse.errors import DataError
-
-CHECK_ROWS = 65536
 
 
 def index_of(header, name):
@@ -75,46 +71,6 @@ def model_columns(header, feature_names, label, require_label=True):
     return indices + ([index_of(header, label)] if has_label else []), has_label
 
 
-class LabelCheck(object):
-    """Runs ``label_error`` over consecutive blocks of ``CHECK_ROWS`` labels.
-
-    ``add`` the labels in file order; ``error()`` gives the DataError for the first block
-    the model refused (naming file, line and column), or None.
-    """
-
-    def __init__(self, header, label, label_error):
-        self.header, self.label, self.label_error = header, label, label_error
-        self.pending_y, self.pending_lines = [], []
-        self.found = None
-
-    def add(self, y, lines):
-        """``y``: ``[rows]`` or ``[rows, 1]`` float32 labels; ``lines``: ``[rows]`` their lines."""
-        if self.label_error is None or self.found is not None:
-            return
-        self.pending_y.append(np.asarray(y, np.float32).reshape(-1, 1))
-        self.pending_lines.append(np.asarray(lines))
-        while sum(len(part) for part in self.pending_y) >= CHECK_ROWS:
-            self._check(CHECK_ROWS)
-
-    def error(self):
-        """Checks what is left; the DataError for the first refused block, or None."""
-        if self.label_error is not None and self.found is None and self.pending_y:
-            self._check(None)
-        return self.found
-
-    def _check(self, rows):
-        y, lines = np.concatenate(self.pending_y), np.concatenate(self.pending_lines)
-        rows = len(y) if rows is None else rows
-        rest_y, rest_lines = y[rows:], lines[rows:]
-        self.pending_y, self.pending_lines = [rest_y], [rest_lines]
-        refused = self.label_error(y[:rows])
-        if refused is not None and self.found is None:
-            row, message = refused
-            self.found = DataError("{}:{}:{} (column '{}'): {}".format(
-                self.header.path, lines[row], index_of(self.header, self.label) + 1,
-                self.label, message))
-
-
 class Moments(object):
     """Mean and standard deviation of the rows ``add`` ed, chunk after chunk.
 
@@ -139,6 +95,13 @@ class Moments(object):
         self.n += len(x)
         self.total += centred.sum(axis=0)
         self.total_sq += (centred ** 2).sum(axis=0)
+
+    def mean_var(self):
+        """``(mean, population variance)``, each ``[n_features]`` float64 (0 without rows)."""
+        if not self.n:
+            return np.zeros_like(self.total), np.zeros_like(self.total)
+        mean = self.total / self.n
+        return self.shift + mean, np.maximum(self.total_sq / self.n - mean ** 2, 0.0)
 
     def result(self):
         """``(mean, std)``, each ``[n_features]`` float32; std 1 for a constant column."""

@@ -1,23 +1,22 @@
-"""The one CSV reader: pandas' C parser over blocks of the file, every cell checked.
+"""The one CSV reader: pandas' C parser over blocks of the file, their structure checked.
 
 A file is read in blocks of whole records (``BLOCK_BYTES`` read whole,
 ``STREAM_BLOCK_BYTES`` streamed); ``tfcourse.data.layout`` finds each block's records,
-their lines and field counts with numpy, and pandas parses the numbers of the columns
-asked for. In memory the blocks' rows are joined; when streaming they are consumed one
-block at a time, in constant memory. Both paths run the same code, so they accept and
-refuse the same files with the same message.
+their lines and field counts with numpy, and pandas parses the columns asked for
+(``tfcourse.data.cells``: numbers or text, missing cells as NaN). In memory the blocks'
+rows are joined; when streaming they are consumed one block at a time, in constant
+memory. Both paths run the same code, so they accept and refuse the same files with the
+same message. What each cell must be is for the column's type to say
+(``tfcourse.data.column_types``).
 
-Checks, in reading order (the first problem of the file is the one reported):
-a NUL byte, a byte that is not UTF-8, a row with more or fewer fields than the header,
-a missing cell, a cell that is not a number to pandas (``'1_000'``, ``'0x10'``,
-``'٣'``) or not finite as float32 (``nan``, ``inf``, ``1e39``). Before the rows: an
-empty file, empty or duplicate column names; after them: a header without rows.
-When a block holds a bad cell it is parsed again as text and ``pd.to_numeric``
-(vectorised, per column) finds the first bad cell for the message.
+Checks, in reading order: a NUL byte, a byte that is not UTF-8, a row with more or fewer
+fields than the header. Before the rows: an empty file, empty or duplicate column names;
+after them: a header without rows.
 
 Accepted, as the csv module accepts them: a UTF-8 byte-order mark, LF, CRLF or CR line
 ends, blank lines anywhere (line numbers stay those of the file), quoted fields (also
-over several lines), spaces around numbers and names.
+over several lines), spaces around numbers and names; fields separated by a comma, or
+by the ``delimiter`` the header was read with (``read_header``).
 """
 
 import collections
@@ -37,15 +36,19 @@ BLOCK_BYTES = 16 * 2 ** 20  # reading a file whole: its layout, block after bloc
 STREAM_BLOCK_BYTES = 4 * 2 ** 20
 BOM = b"\xef\xbb\xbf"
 
-Header = collections.namedtuple("Header", "path names line")
-Header.__doc__ = """A CSV file's checked header: ``names`` (tuple of str, stripped) on ``line``."""
+Header = collections.namedtuple("Header", "path names line delimiter")
+Header.__doc__ = """A CSV file's checked header: ``names`` (tuple of str, stripped) on ``line``,
+fields separated by ``delimiter`` (a one-character str)."""
 
 Chunk = collections.namedtuple("Chunk", "values lines")
-Chunk.__doc__ = """Rows of a block: ``values`` ``[rows, columns]`` float32 (finite) and
-``lines`` ``[rows]`` int64, the 1-based line where each row starts."""
+Chunk.__doc__ = """Rows of a block: ``values`` a list with one pandas column per column asked
+for (``cells.columns``: numbers, or text, NaN where missing) and ``lines`` ``[rows]`` int64,
+the 1-based line where each row starts."""
+
+DELIMITERS = (",", ";", "\t")  # what ``delimiter="auto"`` chooses from
 
 
-def _blocks(path, block_bytes):
+def _blocks(path, block_bytes, delimiter=","):
     """Yields ``(block, first_line, Layout)`` for consecutive blocks of whole records.
 
     Raises:
@@ -63,14 +66,14 @@ def _blocks(path, block_bytes):
                 size = len(carry) + handle.readinto(memoryview(block)[len(carry):])
                 final = size < len(block)
                 del block[size:]
-                found = layout.scan_block(block, line, final)
+                found = layout.scan_block(block, line, final, ord(delimiter))
                 yield block, line, found
                 carry, line = bytes(block[found.used:]), line + found.n_lines
     except OSError as err:
         raise DataError("{}: cannot read: {}".format(path, err.strerror or err))
 
 
-def _structural_error(path, block, line, found, first, n_fields):
+def _structural_error(path, block, line, found, first, n_fields, delimiter=","):
     """``(byte offset, message)`` of the block's first NUL, non-UTF-8 byte or ragged record
     (records from index ``first`` on), or None.
 
@@ -81,11 +84,11 @@ def _structural_error(path, block, line, found, first, n_fields):
     if found.nul is not None:
         nul_line = layout.line_of(block, found.nul, line)
         problems.append((nul_line, 0, found.nul, "{}:{}:{}: malformed CSV: line contains NULL "
-                         "byte".format(path, nul_line, _field_at(block, found.nul))))
+                         "byte".format(path, nul_line, _field_at(block, found.nul, delimiter))))
     if found.bad_utf8 is not None:
         bad_line = layout.line_of(block, found.bad_utf8, line)
         problems.append((bad_line, 0, found.bad_utf8, "{}:{}:{}: not UTF-8 text (byte {{}})".format(
-            path, bad_line, _field_at(block, found.bad_utf8))))
+            path, bad_line, _field_at(block, found.bad_utf8, delimiter))))
     records = found.records
     ragged = np.flatnonzero(records.n_fields[first:] != n_fields)
     if len(ragged):
@@ -99,14 +102,18 @@ def _structural_error(path, block, line, found, first, n_fields):
     return offset, message
 
 
-def _field_at(block, offset):
-    """The 1-based field (column) of byte ``offset`` on its line: commas before it, plus one."""
+def _field_at(block, offset, delimiter=","):
+    """The 1-based field (column) of byte ``offset`` on its line: delimiters before it, plus one."""
     start = max(block.rfind(b"\n", 0, offset), block.rfind(b"\r", 0, offset)) + 1
-    return block.count(b",", start, offset) + 1
+    return block.count(delimiter.encode(), start, offset) + 1
 
 
-def read_header(path):
+def read_header(path, delimiter=","):
     """Reads and checks the header row (the file's first non-blank record).
+
+    Args:
+        delimiter: the field separator (one character), or "auto": the one of
+            ``DELIMITERS`` found most often in the header line (a comma when none is).
 
     Raises:
         DataError: unreadable or empty file, a NUL or non-UTF-8 byte before the header's
@@ -120,9 +127,12 @@ def read_header(path):
             if problem is not None and problem[0] <= end:
                 raise DataError(_with_offset(problem[1], path, offset + problem[0]))
             text = block[found.records.starts[0]:end].decode("utf-8")
-            names = next(csv.reader(io.StringIO(text)))
+            if delimiter == "auto":
+                delimiter = max(DELIMITERS, key=lambda candidate: (text.count(candidate),
+                                                                   candidate == ","))
+            names = next(csv.reader(io.StringIO(text), delimiter=delimiter))
             return Header(path, _check_names(path, int(found.records.lines[0]), names),
-                          int(found.records.lines[0]))
+                          int(found.records.lines[0]), delimiter)
         offset += found.used
     raise DataError("{}: empty file, expected a header row".format(path))
 
@@ -156,29 +166,31 @@ def _data_blocks(header, block_bytes):
         ``(byte offset in the block, message)`` or None (see ``_structural_error``).
     """
     offset, skip_header = 0, True
-    for block, line, found in _blocks(header.path, block_bytes):
+    for block, line, found in _blocks(header.path, block_bytes, header.delimiter):
         first = 0
         if skip_header and len(found.records.starts):
             first, skip_header = 1, False
         yield block, found, first, offset, _structural_error(
-            header.path, block, line, found, first, len(header.names))
+            header.path, block, line, found, first, len(header.names), header.delimiter)
         offset += found.used
 
 
-def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
-    """Reads the file's rows, checked, one block at a time.
+def read_chunks(header, columns, block_bytes=BLOCK_BYTES, text_columns=(), na_values=()):
+    """Reads the file's rows, checked for their structure, one block at a time.
 
     Args:
         header: the file's ``Header`` (``read_header``).
         columns: 0-based column indices to read, in the order wanted.
         block_bytes: bytes read at a time.
+        text_columns: indices of ``columns`` read as text whatever they hold.
+        na_values: cells read as missing besides empty ones.
 
     Yields:
         ``Chunk`` s in file order (a block without rows yields nothing).
 
     Raises:
-        DataError: naming file, line and column of the file's first problem (see the
-            module docstring), or a header without rows.
+        DataError: naming file, line and column of the file's first structural problem
+            (see the module docstring), or a header without rows.
     """
     path = header.path
     pd = cells.pandas()
@@ -190,14 +202,14 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         if last > first:
             lines = records.lines[first:last]
             starts, ends = records.starts[first:last], records.ends[first:last]
-            parse = cells.Parse(pd, columns, text=memoryview(block)[starts[0]:ends[-1]])
+            parse = cells.Parse(pd, columns, text=memoryview(block)[starts[0]:ends[-1]],
+                                text_columns=text_columns, sep=header.delimiter)
             try:
-                values = cells.values(pd, path, header, parse,
-                                 lambda row: block[starts[row]:ends[row]], lines)
+                values = cells.columns(pd, parse, len(lines), na_values)
             except cells.RowCountDiffers:
                 raise DataError("{}:{}: pandas could not read the rows from this line on".format(
                     path, lines[0]))
-            n_rows += len(values)
+            n_rows += len(lines)
             yield Chunk(values, lines)
         if problem is not None:
             raise DataError(_with_offset(problem[1], path, offset + problem[0]))
@@ -205,45 +217,34 @@ def read_chunks(header, columns, block_bytes=BLOCK_BYTES):
         raise DataError("{}: no data rows after the header".format(path))
 
 
-def read_all(header, columns, block_bytes=BLOCK_BYTES):
-    """Reads the whole file's rows, checked: one ``Chunk``, the same as joining
-    ``read_chunks``' (same checks, same messages). When the file's records are sound, pandas
-    parses the file in one call.
+def read_all(header, columns, block_bytes=BLOCK_BYTES, text_columns=(), na_values=()):
+    """Reads the whole file's rows: one ``Chunk``, the same as joining ``read_chunks``'
+    (same checks, same messages). When the file's records are sound, pandas parses the
+    file in one call.
 
     Raises:
         DataError: as ``read_chunks``.
     """
-    lines, starts, ends = [], [], []
+    lines = []
     for _, found, first, offset, problem in _data_blocks(header, block_bytes):
         if problem is not None:
-            break  # read_chunks finds what comes first: a bad cell or this problem
-        records = found.records
-        lines.append(records.lines[first:])
-        starts.append(offset + records.starts[first:])
-        ends.append(offset + records.ends[first:])
+            break  # read_chunks reads up to the problem, then reports it
+        lines.append(found.records.lines[first:])
     else:
-        lines, starts, ends = (np.concatenate(part) for part in (lines, starts, ends))
+        lines = np.concatenate(lines)
         if not len(lines):
             raise DataError("{}: no data rows after the header".format(header.path))
         pd = cells.pandas()
-        parse = cells.Parse(pd, columns, path=header.path)
+        parse = cells.Parse(pd, columns, path=header.path, names=header.names,
+                            text_columns=text_columns, sep=header.delimiter)
         try:
-            values = cells.values(pd, header.path, header, parse,
-                             lambda row: _record(header.path, starts[row], ends[row]), lines)
-            return Chunk(values, lines)
+            return Chunk(cells.columns(pd, parse, len(lines), na_values), lines)
         except cells.RowCountDiffers:
             pass  # the blocks, parsed one by one, give the rows or the error
-    chunks = list(read_chunks(header, columns, block_bytes))
-    return Chunk(np.concatenate([chunk.values for chunk in chunks]),
+    chunks = list(read_chunks(header, columns, block_bytes, text_columns, na_values))
+    return Chunk([np.concatenate([chunk.values[j] for chunk in chunks])
+                  for j in range(len(columns))],
                  np.concatenate([chunk.lines for chunk in chunks]))
-
-
-def _record(path, start, end):
-    """Bytes ``start:end`` of the file after its byte-order mark."""
-    with open(path, "rb") as handle:
-        bom = len(BOM) if handle.read(len(BOM)) == BOM else 0
-        handle.seek(bom + int(start))
-        return handle.read(int(end - start))
 
 
 def read_text(header):
@@ -263,7 +264,7 @@ def read_text(header):
         records = found.records
         if len(records.starts) > first:
             text = block[records.starts[first]:records.ends[-1]]
-            texts = cells.Parse(pd, range(len(header.names)), text=text)(dtype=object,
-                                                                         na_filter=False)
+            texts = cells.Parse(pd, range(len(header.names)), text=text,
+                                sep=header.delimiter)(dtype=object, na_filter=False)
             parts.append(np.stack(texts, axis=1).astype(object))
     return np.concatenate(parts) if parts else np.zeros((0, len(header.names)), object)

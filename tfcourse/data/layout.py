@@ -50,7 +50,7 @@ def _count_before(sorted_positions, positions):
     return np.searchsorted(sorted_positions, positions, side="left")
 
 
-def scan_block(block, first_line, final):
+def scan_block(block, first_line, final, delimiter=COMMA):
     """Finds the records of ``block`` (bytes).
 
     Args:
@@ -58,6 +58,7 @@ def scan_block(block, first_line, final):
         first_line: the file's line number (1-based) of ``block[0]``.
         final: True when the block runs to the end of the file; otherwise the bytes after
             the last record terminator outside quotes are left for the next block.
+        delimiter: the byte value separating fields (a comma by default).
 
     Returns:
         a ``Layout``.
@@ -91,7 +92,7 @@ def scan_block(block, first_line, final):
     ends = ends.astype(np.int64)
     n_lines = int(_count_before(terminators, np.array([used]))[0])
     lines = first_line + _count_before(terminators, starts)
-    n_fields = _field_counts(raw[:used], starts, ends, quotes)
+    n_fields = _field_counts(raw[:used], starts, ends, quotes, delimiter)
     content = ends - starts
     if size:
         content = content - ((content > 0) & (raw[np.maximum(ends - 1, 0)] == CR))
@@ -108,8 +109,8 @@ def scan_block(block, first_line, final):
                   bad_utf8=_first_non_utf8(block, used))
 
 
-def _field_counts(raw, starts, ends, quotes):
-    """Fields of each record: commas outside quotes + 1 (``quotes`` None: none in the block)."""
+def _field_counts(raw, starts, ends, quotes, delimiter=COMMA):
+    """Fields of each record: delimiters (byte value) outside quotes + 1 (``quotes`` None: none in the block)."""
     if not len(starts):
         return np.zeros(0, np.int64)
     if quotes is None:  # the common case: sums over the records, no comma positions
@@ -120,13 +121,13 @@ def _field_counts(raw, starts, ends, quotes):
             begin, end = starts[part[0]], len(raw)
             if first + _SUM_RECORDS < len(inside):
                 end = starts[inside[first + _SUM_RECORDS]]
-            counts[part] = np.add.reduceat(raw[begin:end] == COMMA, starts[part] - begin,
+            counts[part] = np.add.reduceat(raw[begin:end] == delimiter, starts[part] - begin,
                                            dtype=_COUNT_DTYPE)
         long = np.flatnonzero(ends - starts > np.iinfo(_COUNT_DTYPE).max)
         for k in long:  # records too long for the narrow sums (rare): counted exactly
-            counts[k] = np.count_nonzero(raw[starts[k]:ends[k]] == COMMA)
+            counts[k] = np.count_nonzero(raw[starts[k]:ends[k]] == delimiter)
         return counts + 1
-    commas = np.flatnonzero(raw == COMMA)
+    commas = np.flatnonzero(raw == delimiter)
     commas = commas[_count_before(quotes, commas) % 2 == 0]
     return np.bincount(_count_before(ends, commas), minlength=len(ends))[:len(ends)] + 1
 

@@ -2,40 +2,47 @@
 
 import collections
 
-Dataset = collections.namedtuple("Dataset", "x y feature_names label source")
-Dataset.__doc__ = """A data set in memory.
+Dataset = collections.namedtuple("Dataset", "x text y columns label classes source")
+Dataset.__doc__ = """A data set in memory, as a model takes it.
 
 Attributes:
-    x: ``[n_samples, n_features]`` float32 features.
-    y: ``[n_samples, 1]`` float32 targets or 0./1. labels, or None when
+    x: ``[n_samples, n_numeric]`` float32, the numeric columns (NaN where missing).
+    text: ``[n_samples, n_text]`` object array of str, the boolean, date and categorical
+        columns (empty where missing), or None when there are none.
+    y: ``[n_samples, 1]`` float32 targets, or class indices (``classes``), or None when
         the data have no label column (prediction input).
-    feature_names: tuple of str, one per column of ``x``.
+    columns: tuple of ``Column``, the model's input columns in order.
     label: name of the target (str).
+    classes: tuple of str, the label's classes in index order (``y`` indexes them), or
+        None for a numeric target.
     source: where the data came from, for messages (str).
 """
 
 Streamed = collections.namedtuple(
-    "Streamed", "header columns feature_names label n_rows n_train validation_fraction seed "
-                "source")
+    "Streamed", "header plan decided n_rows n_train validation_fraction seed source")
 Streamed.__doc__ = """A CSV file checked for streaming (its rows stay on disk).
 
 Attributes:
     header: the file's ``csv_reader.Header`` (``header.path`` is the file).
-    columns: 0-based CSV columns read: the features, then the label.
-    feature_names: tuple of str; label: str.
-    n_rows, n_train: data rows in the file, and of them rows for training.
+    plan: the ``reading.Plan`` it was read with; decided: the ``reading.Decided`` columns,
+        classes and statistics of its checking pass.
+    n_rows, n_train: data rows in the file, and of them training rows (rows dropped for
+        missing values excluded).
     validation_fraction, seed: what decides the held-out rows (``split.is_validation``).
     source: the file, for messages.
 """
 
-Split = collections.namedtuple("Split", "train validation mean std")
+Split = collections.namedtuple("Split", "train validation mean std notes warnings")
 Split.__doc__ = """Training and validation data with the training rows' statistics.
 
 Attributes:
     train: a ``Dataset`` in memory, or a ``Streamed`` file.
     validation: a ``Dataset`` of the held-out rows, or None (no validation split).
-    mean, std: ``[n_features]`` float32 z-score statistics of the training rows (the std
-        of a constant column is 1), the same for both kinds of ``train``.
+    mean, std: ``[n_encoded]`` float32 z-score statistics of the training rows' encoded
+        features (``encoded_names``; the std of a constant feature is 1), the same for
+        both kinds of ``train``.
+    notes: lines worth printing once (the columns' types, rows dropped, the positive class).
+    warnings: lines to print as warnings (a column that looks like an identifier).
 """
 
 Column = collections.namedtuple(

@@ -2,11 +2,11 @@
 
 A model module has:
     NAME, SCOPE            its config name and the variable scope of its weights and bias
+    LABELS                 what its label must be: "number", "binary" (two classes) or "classes"
     BUILTIN_DATA           the built-in data set it trains on without a CSV ("course" or "classes")
                            (its size and validation share: tfcourse.config.BUILTIN_DATA_DEFAULTS)
     PLOT_PANEL, FITTED     tfcourse plot: data panel for several features, fitted curve's legend
     build(x, y, n_features, seed) -> Model     pure graph code (tensors in, tensors out)
-    label_error(y) -> None or (row, message)   what is wrong with ``[n, 1]`` float32 labels
     fit_warning(labels, predictions, weights, step) -> None or str   after training
     outputs(model) -> OrderedDict              named output tensors (SavedModel, predict, restore)
     score(model)                               the output tensor metrics are computed from

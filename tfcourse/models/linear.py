@@ -10,6 +10,7 @@ from tfcourse.tf_compat import tf
 
 NAME = "linear"
 SCOPE = "linear_model"
+LABELS = "number"  # what the label must be (tfcourse.data.labels.KINDS)
 BUILTIN_DATA = "course"
 PLOT_PANEL = "predicted_vs_actual"  # tfcourse plot, several features: predicted against actual
 FITTED = "fitted line"  # tfcourse plot, one feature: legend of the fitted curve
@@ -39,12 +40,6 @@ def build(x, y, n_features, seed):
         loss = tf.reduce_mean(tf.square(predictions - y), name="mse")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=None, probabilities=None)
-
-
-def label_error(y):
-    """Any finite number is a target: always None (``y`` ``[n, 1]`` float32)."""
-    del y
-    return None
 
 
 def fit_warning(labels, predictions, weights, step):

@@ -10,6 +10,7 @@ from tfcourse.tf_compat import tf
 
 NAME = "logistic"
 SCOPE = "logistic_model"
+LABELS = "binary"  # what the label must be (tfcourse.data.labels.KINDS)
 BUILTIN_DATA = "classes"
 PLOT_PANEL = "roc"  # tfcourse plot, several features: ROC curve and confusion matrix
 FITTED = "fitted P({label} = 1)"  # tfcourse plot, one feature: legend of the fitted sigmoid
@@ -48,23 +49,6 @@ def build(x, y, n_features, seed):
             tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits), name="log_loss")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=logits, probabilities=probabilities)
-
-
-def label_error(y):
-    """Labels must be 0 or 1.
-
-    Args:
-        y: ``[n, 1]`` float32 labels.
-
-    Returns:
-        None, or ``(row, message)``: the 0-based row of the first other value and a
-        message listing up to five of the values found.
-    """
-    bad = np.flatnonzero((y != 0) & (y != 1))
-    if not bad.size:
-        return None
-    found = ", ".join("{:g}".format(value) for value in np.unique(y[bad])[:5])
-    return int(bad[0]), "labels must be 0 or 1 for logistic regression, found {}".format(found)
 
 
 def fit_warning(labels, predictions, weights, step):

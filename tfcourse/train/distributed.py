@@ -32,7 +32,7 @@ from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 
 def worker_batches(split, spec, config):
-    """The endless ``(x, y)`` minibatches this worker trains on: its shard of each epoch's
+    """The endless ``(x, [text,] y)`` minibatches this worker trains on: its shard of each epoch's
     training rows, in memory or streamed from the file (``tfcourse.data.batches``)."""
     return batches.sharded_batches(split.train, replica_index(spec), replica_count(spec.cluster),
                                    config.data.batch_size, config.seed, config.data.shuffle_buffer)
@@ -137,9 +137,11 @@ def _loop(session, tg, batches, config, out, watchdog, evaluation):
         evaluation.maybe(raw_session, int(raw_session.run(tg.global_step)))
     steps, next_log = 0, 0
     while not session.should_stop():
-        x, y = next(batches)
-        _, loss, step = session.run([tg.train_op, tg.model.loss, tg.global_step],
-                                    {tg.x: x, tg.y: y})
+        batch = next(batches)
+        feed = {tg.x: batch[0], tg.y: batch[-1]}
+        if tg.x_text is not None:
+            feed[tg.x_text] = batch[1]
+        _, loss, step = session.run([tg.train_op, tg.model.loss, tg.global_step], feed)
         watchdog.feed()
         steps += 1
         if not np.isfinite(loss):

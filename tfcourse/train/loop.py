@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from tfcourse import metrics, models
+from tfcourse import graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
@@ -84,6 +84,7 @@ class TrainingRun(object):
         self.session = session
         self.spec = spec
         self.validation = validation
+        self.validation_feed = None
         self.out = out
         self.stage = None
         self.checkpoint = None
@@ -139,7 +140,9 @@ class TrainingRun(object):
             step, self.config.max_step, loss, format_values(weights), format_values(bias), speed))
 
     def evaluate(self, step):
-        feed = {self.tg.x: self.validation.x, self.tg.y: self.validation.y}
+        if self.validation_feed is None:  # encoded by the graph once
+            self.validation_feed = graph_lib.feed_rows(self.session, self.tg, self.validation)
+        feed = self.validation_feed
         model = models.get(self.spec.model)
         loss, scores = self.session.run([self.tg.model.loss, model.score(self.tg.model)], feed)
         self.eval_metrics = model.metrics(self.validation.y, scores)

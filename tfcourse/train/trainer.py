@@ -12,8 +12,6 @@ checkpoint every ``save_every`` steps. The last step does all of these.
 import collections
 import sys
 
-import numpy as np
-
 from tfcourse import data, files, graph as graph_lib, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
@@ -45,9 +43,9 @@ def load_data(config):
         UsageError, DataError: see ``tfcourse.data.load``.
     """
     model = models.get(config.model)
-    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.label_error)
-    spec = model_dir_lib.ModelSpec(model=config.model, feature_names=split.train.feature_names,
-                                   label=split.train.label, standardize=config.data.standardize)
+    split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.LABELS)
+    columns, label, classes = data.schema(split.train)
+    spec = model_dir_lib.make_spec(config.model, columns, label, config.data.standardize, classes)
     return split, spec
 
 
@@ -66,6 +64,7 @@ def _prepare(config):
     state = model_dir_lib.inspect_model_dir(config.model_dir)
     if state.spec is not None:
         model_dir_lib.check_compatible(state.spec, spec, config.model_dir)
+        spec = state.spec  # what the model learned first (fill values, vocabularies) stays
     return split, spec, state, source
 
 
@@ -73,12 +72,8 @@ def _initialize(session, tg, split, spec, state, source):
     """Initialises variables and data, restores the checkpoint; returns the global step."""
     session.run(tg.init_op)
     train = split.train
-    if isinstance(train, data.Streamed):
-        n_features = len(train.feature_names)
-        graph_lib.load_data(session, tg, data.Dataset(
-            np.zeros((0, n_features), np.float32), np.zeros((0, 1), np.float32), None, None, None))
-    else:
-        graph_lib.load_data(session, tg, train)
+    graph_lib.load_data(session, tg, data.no_rows(spec.columns) if isinstance(
+        train, data.Streamed) else train)
     if spec.standardize:
         graph_lib.set_standardization(session, tg, split.mean, split.std)
     step = 0
@@ -177,6 +172,10 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                 if not state.checkpoint:
                     run.stage = model_dir_lib.stage(config.model_dir)
                 run.open_writers()
+                for line in split.notes:
+                    out(line)
+                for line in split.warnings:
+                    warn(line)
                 out("training {} regression on {} ({} training rows, {} feature{}{}); "
                     "summaries in {}".format(
                         config.model, split.train.source, n_rows,

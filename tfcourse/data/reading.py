@@ -1,0 +1,213 @@
+"""The checking pass over a CSV file: missing values, column types, classes, statistics.
+
+``Plan`` says which columns a config reads and how; ``CheckingPass`` consumes the file's
+chunks in order (one chunk when the file is read whole, many when it is streamed) and
+``finish`` decides what the training rows teach. ``rows`` turns a chunk into model
+inputs with what was decided: the same code for the file read whole, for the batches
+streamed from it and for every worker's shard.
+"""
+
+import collections
+
+import numpy as np
+
+from tfcourse.data import column_types, columns as columns_lib, labels as labels_lib
+from tfcourse.data import split as split_lib
+from tfcourse.data.inputs import model_inputs
+from tfcourse.data.types import TEXT_KINDS
+from tfcourse.errors import DataError
+
+MISSING_POLICIES = ("impute", "drop", "error")
+
+Plan = collections.namedtuple(
+    "Plan", "path names kinds indices text_indices label label_kind positive missing na_values "
+            "max_categories ignored")
+Plan.__doc__ = """What to read of a file and how (see ``plan``).
+
+Attributes:
+    names: feature columns (str) in order; kinds: their type from ``data.columns`` or None
+        (guessed); indices: 0-based CSV columns of the features, then of the label;
+    text_indices: those read as text; label, label_kind ("number", "binary", "classes"),
+    positive, missing (``MISSING_POLICIES``), na_values, max_categories: from the config;
+    ignored: columns left out by ``data.ignore`` / ``data.columns``.
+"""
+
+Decided = collections.namedtuple("Decided", "columns classes mean std notes warnings")
+
+
+def plan(header, data_config, label_kind):
+    """The ``Plan`` for ``header`` (a ``csv_reader.Header``) and a resolved data config.
+
+    Raises:
+        DataError: the label, a feature or a column named in ``data.columns`` /
+            ``data.ignore`` is not in the file; the label is a feature; no feature is left.
+    """
+    label = data_config.label
+    columns_lib.label_column(header, label)
+    overrides = dict(data_config.columns or {})
+    named = list(overrides) + list(data_config.ignore or ())
+    missing = [name for name in named if columns_lib.index_of(header, name) is None]
+    if missing:
+        raise DataError("{}: column(s) {} of data.columns / data.ignore not found; columns "
+                        "are: {}".format(header.path, ", ".join(repr(n) for n in missing),
+                                         ", ".join(header.names)))
+    ignored = set(data_config.ignore or ()) | set(
+        name for name, kind in overrides.items() if kind == "ignore")
+    names = columns_lib.select_features(header, label, data_config.features)
+    kept = tuple(name for name in names if name not in ignored)
+    if not kept:
+        raise DataError("{}: no feature column left: every one is ignored".format(header.path))
+    indices = [columns_lib.index_of(header, name) for name in kept]
+    text_indices = [i for name, i in zip(kept, indices) if overrides.get(name) in TEXT_KINDS]
+    label_index = columns_lib.index_of(header, label)
+    if label_kind != "number":
+        text_indices.append(label_index)
+    return Plan(path=header.path, names=kept, kinds=tuple(overrides.get(name) for name in kept),
+                indices=tuple(indices + [label_index]), text_indices=tuple(text_indices),
+                label=label, label_kind=label_kind, positive=data_config.positive,
+                missing=data_config.missing, na_values=tuple(data_config.na_values),
+                max_categories=data_config.max_categories,
+                ignored=tuple(name for name in names if name in ignored))
+
+
+def _where(plan, header_names, name):
+    return "{}:{{}}:{} (column '{}')".format(plan.path, header_names.index(name) + 1, name)
+
+
+def kept_rows(pd, plan, header_names, chunk):
+    """``(keep, missing, label_missing)`` of a chunk under ``plan.missing``: rows without a
+    label are never kept; with "drop" neither are rows with a missing feature.
+
+    Raises:
+        DataError: with "error", the chunk's first missing cell (file order).
+    """
+    missing = [column_types.missing_mask(pd, values) for values in chunk.values]
+    label_missing = missing[-1]
+    features_missing = np.zeros(len(chunk.lines), bool)
+    for mask in missing[:-1]:
+        features_missing |= mask
+    if plan.missing == "error" and (features_missing | label_missing).any():
+        row = int(np.argmax(features_missing | label_missing))
+        j = next(j for j, mask in enumerate(missing) if mask[row])
+        name = plan.names[j] if j < len(plan.names) else plan.label
+        raise DataError("{}: missing value (data.missing: error)".format(
+            _where(plan, header_names, name).format(chunk.lines[row])))
+    keep = ~label_missing
+    if plan.missing == "drop":
+        keep &= ~features_missing
+    return keep, missing, label_missing
+
+
+class CheckingPass(object):
+    """Consumes a file's chunks in order; ``finish`` gives the ``Decided`` columns."""
+
+    def __init__(self, pd, plan, header_names, validation_fraction, seed):
+        self.pd, self.plan, self.header_names = pd, plan, header_names
+        self.validation_fraction, self.seed = validation_fraction, seed
+        self.summaries = [column_types.Summary(name) for name in plan.names]
+        self.label_numbers = column_types.Summary(plan.label)
+        self.label_classes = labels_lib.LabelSummary()
+        self.n_rows = self.n_train = self.n_validation = 0
+        self.dropped_label = self.dropped_missing = 0
+
+    def add(self, chunk):
+        """Adds a ``csv_reader.Chunk``; returns ``(keep, held)`` masks of its rows."""
+        held = split_lib.is_validation(np.arange(self.n_rows, self.n_rows + len(chunk.lines)),
+                                       self.validation_fraction, self.seed)
+        self.n_rows += len(chunk.lines)
+        keep, missing, label_missing = kept_rows(self.pd, self.plan, self.header_names, chunk)
+        self.dropped_label += int(label_missing.sum())
+        self.dropped_missing += int((~keep).sum() - label_missing.sum())
+        train = keep & ~held
+        self.n_train += int(train.sum())
+        self.n_validation += int((keep & held).sum())
+        lines, in_train = chunk.lines[keep], train[keep]
+        for summary, values, mask in zip(self.summaries, chunk.values, missing):
+            summary.add(self.pd, values[keep], mask[keep], lines, in_train)
+        label = chunk.values[-1][keep]
+        if self.plan.label_kind == "number":
+            self.label_numbers.add(self.pd, label, np.zeros(len(label), bool), lines, in_train)
+        else:
+            self.label_classes.add(column_types.as_text(label[in_train]))
+        return keep, held
+
+    def finish(self):
+        """Decides the columns, the classes and the statistics.
+
+        Raises:
+            DataError: a cell that does not fit its column's type, a label that does not
+                fit the model, a side of the split without rows.
+        """
+        plan = self.plan
+        split_lib.check_sizes(plan.path, self.n_train + self.n_validation, self.n_validation,
+                              self.validation_fraction)
+        columns, summaries, warnings, ignored = [], [], [], list(plan.ignored)
+        for summary, kind in zip(self.summaries, plan.kinds):
+            kind = kind or column_types.guess_kind(summary)
+            if kind == "ignore":
+                warnings.append("column '{}' has no value in the training rows: ignored".format(
+                    summary.name))
+                ignored.append(summary.name)
+                continue
+            column, warning = column_types.decide(
+                summary, kind, plan.max_categories, plan.path,
+                self.header_names.index(summary.name) + 1)
+            columns.append(column)
+            summaries.append(summary)
+            warnings += [warning] if warning else []
+        if not columns:
+            raise DataError("{}: no feature column has a value in the training rows".format(
+                plan.path))
+        classes = self._classes()
+        mean, std = column_types.encoded_statistics(columns, summaries)
+        notes = ["columns: {}".format(column_types.describe(columns, ignored))]
+        if self.dropped_label:
+            notes.append("dropped {} row{} without a label".format(
+                self.dropped_label, "" if self.dropped_label == 1 else "s"))
+        if self.dropped_missing:
+            notes.append("dropped {} row{} with missing values (data.missing: drop)".format(
+                self.dropped_missing, "" if self.dropped_missing == 1 else "s"))
+        if plan.label_kind == "binary":
+            notes.append("positive class: {} = {!r} (probability is P({} = {!r}))".format(
+                plan.label, classes[1], plan.label, classes[1]))
+        return Decided(tuple(columns), classes, mean, std, notes, warnings)
+
+    def _classes(self):
+        plan = self.plan
+        where = "{} (column '{}')".format(plan.path, plan.label)
+        if plan.label_kind != "number":
+            return labels_lib.classes(self.label_classes, plan.label_kind, plan.positive, where)
+        summary = self.label_numbers
+        for first, problem in ((summary.first_text, "{!r} is not a number"),
+                               (summary.first_infinite, "{!r} is not finite (as float32)")):
+            if first is not None:
+                raise DataError("{}: {} (the label of a regression must be a number; for "
+                                "classes use --model logistic or softmax)".format(
+                                    _where(plan, self.header_names, plan.label).format(first[0]),
+                                    problem.format(first[1])))
+        return None
+
+
+def rows(pd, plan, header_names, chunk, decided, keep=None):
+    """``(x, text, y, lines)`` of a chunk's kept rows, as the model takes them.
+
+    Args:
+        keep: the chunk's kept rows (``kept_rows``), or None to compute them.
+
+    Raises:
+        DataError: see ``inputs.model_inputs`` and ``labels.class_indices``.
+    """
+    if keep is None:
+        keep = kept_rows(pd, plan, header_names, chunk)[0]
+    values = [column[keep] for column in chunk.values]
+    lines = chunk.lines[keep]
+    by_name = dict(zip(plan.names, values))
+    x, text = model_inputs(pd, [by_name[column.name] for column in decided.columns], lines,
+                           decided.columns, lambda name: _where(plan, header_names, name))
+    label = values[-1]
+    if decided.classes is None:
+        y = column_types.numbers_of(pd, label).astype(np.float32).reshape(-1, 1)
+    else:
+        y = labels_lib.class_indices(column_types.as_text(label), decided.classes, lines,
+                                     "{} (column '{}')".format(plan.path, plan.label))
+    return x, text, y, lines
