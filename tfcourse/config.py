@@ -110,7 +110,7 @@ DATA_SCHEMA = (
     _key("max_categories", "int", 50,
          "categories kept per categorical column, most frequent first; the rest share one "
          "<other> feature", minimum=1, maximum=100000),
-    _key("na_values", "str_list", list(DEFAULT_NA_VALUES),
+    _key("na_values", "str_list", DEFAULT_NA_VALUES,
          "cells read as missing (an empty cell always is)"),
     _key("missing", "str", "impute",
          "rows with missing features: impute (numeric: the training mean plus a <column>_missing "
@@ -218,6 +218,9 @@ def _resolve_data(data, model):
     Raises:
         UsageError: ``data.stream: true`` without ``data.path``.
     """
+    for key in DATA_SCHEMA:  # lists as tuples, as a YAML file's are once checked
+        if key.kind == "str_list" and isinstance(data[key.name], list):
+            data[key.name] = tuple(data[key.name])
     path = data["path"]
     if path is None:
         if data["stream"]:
