@@ -4,7 +4,6 @@ inspect, export) builds it; any tfcourse checkpoint restores into it.
 """
 
 import collections
-import re
 
 from tfcourse import features as features_lib, models
 from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, encoded_names, numeric_columns,
@@ -67,7 +66,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
         with tf.name_scope("inputs"):
             for column in columns:
                 dtype = tf.string if column.kind in TEXT_KINDS else tf.float32
-                inputs[column.name] = tf.placeholder(dtype, [None], name=_op_name(column.name))
+                inputs[column.name] = tf.placeholder(dtype, [None], name=features_lib.op_name(column.name))
         with tf.variable_scope("original_data"):
             numeric = [inputs[column.name] for column in numeric_columns(columns)]
             text = [inputs[column.name] for column in text_columns(columns)]
@@ -103,12 +102,6 @@ def feed(inference_graph, dataset, labels=False):
     if labels:
         values[tg.y] = dataset.y
     return values
-
-
-def _op_name(name):
-    """A valid op name for a column name (TensorFlow allows ``[A-Za-z0-9_.\-/]``)."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.\-]", "_", name)
-    return cleaned if re.match(r"[A-Za-z0-9.]", cleaned) else "c" + cleaned
 
 
 def build_inference_for(config, spec):
