@@ -33,8 +33,9 @@ TrainGraph.__doc__ = """Handles on the ops of a built training graph.
 
 Attributes:
     graph: the ``tf.Graph``.
-    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 raw inputs (placeholders
-        with the stored data as default; plain placeholders in a distributed graph).
+    x, y: ``[None, n_features]`` / ``[None, 1]`` float32 raw inputs and labels (class
+        indices for softmax regression): placeholders with the stored data as
+        default; plain placeholders in a distributed graph.
     x_init, y_init: placeholders that ``data_init`` stores in the session
         (None in a distributed graph, which holds no data).
     data_init: op that fills the data variables (feed x_init, y_init).
@@ -124,7 +125,7 @@ def _inputs(n_features, stored, n_rows):
 
 def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
           standardize=False, batch_source=None, n_rows=None, device_fn=None,
-          train_loop=None, sync_replicas=0):
+          train_loop=None, sync_replicas=0, n_classes=2):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
@@ -153,6 +154,8 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
             None: only without ``device_fn``.
         sync_replicas: with N > 0, wrap the optimizer in
             ``tf.train.SyncReplicasOptimizer`` aggregating N replicas' gradients.
+        n_classes: number of classes of a softmax model (int >= 2; the
+            labels are its class indices); other models ignore it.
 
     Returns:
         a ``TrainGraph``.
@@ -166,14 +169,14 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
         global_step = tf.train.get_or_create_global_step()
         x, y, x_init, y_init, data_init, train_data = _inputs(n_features, not distributed, n_rows)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, x, y, n_features, seed, statistics)
+        model = build_model(model_name, x, y, n_features, seed, statistics, n_classes)
         iterator = (_minibatches(batch_source, n_features, batch_source.batch_size)
                     if batch_source else None)
 
         def loss_again(inputs=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
                 return build_model(model_name, *(inputs or train_data), n_features=n_features,
-                                    seed=seed, statistics=statistics).loss
+                                    seed=seed, statistics=statistics, n_classes=n_classes).loss
 
         def batch_loss():
             return loss_again(iterator.get_next() if iterator else None)
@@ -214,11 +217,12 @@ def build(model_name, n_features, learning_rate, seed, freeze=(), max_to_keep=5,
                       optimizer=optimizer, ready=ready)
 
 
-def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync_replicas=0):
+def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync_replicas=0,
+              n_classes=2):
     """``build`` for a resolved config and a model spec (``tfcourse.model_dir.ModelSpec``)."""
     return build(config.model, len(spec.feature_names), config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
-                 device_fn=device_fn, sync_replicas=sync_replicas)
+                 device_fn=device_fn, sync_replicas=sync_replicas, n_classes=n_classes)
 
 
 def session_config(log_device_placement=False):

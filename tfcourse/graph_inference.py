@@ -20,8 +20,9 @@ Attributes:
     x: ``[None, n_features]`` float32 raw features (``original_data/x``).
     y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
     model: the ``tfcourse.models.Model`` on ``x`` and ``y``.
-    outputs: OrderedDict name -> ``[None, 1]`` float32 tensor, the model
-        module's ``outputs(model)`` (the SavedModel's signature outputs).
+    outputs: OrderedDict name -> ``[None, 1]`` float32 tensor (softmax's
+        probabilities ``[None, n_classes]``), the model module's
+        ``outputs(model)`` (the SavedModel's signature outputs).
     global_step: int64 scalar variable (restored, never incremented).
     saver, saved_variables: as in ``tfcourse.graph.TrainGraph``; the checkpoint's variable names.
     init_op: initialises the variables (restoring then overwrites them).
@@ -29,7 +30,7 @@ Attributes:
 """
 
 
-def build_inference(model_name, n_features, standardize, seed=0):
+def build_inference(model_name, n_features, standardize, seed=0, n_classes=2):
     """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
     Its variables have the training graph's names (``global_step``,
@@ -41,6 +42,7 @@ def build_inference(model_name, n_features, standardize, seed=0):
         n_features: number of input features (int >= 1).
         standardize: whether the model standardises its features.
         seed: seed of the initialisers (their values are replaced by a restore).
+        n_classes: number of classes of a softmax model (int >= 2); other models ignore it.
 
     Returns:
         an ``InferenceGraph``.
@@ -51,7 +53,7 @@ def build_inference(model_name, n_features, standardize, seed=0):
         global_step = tf.train.get_or_create_global_step()
         x, y = raw_inputs(n_features)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, x, y, n_features, seed, statistics)
+        model = build_model(model_name, x, y, n_features, seed, statistics, n_classes)
         outputs = models.get(model_name).outputs(model)
         saver, saved = saver_for(global_step, model, statistics)
         init_op = tf.global_variables_initializer()
@@ -62,6 +64,8 @@ def build_inference(model_name, n_features, standardize, seed=0):
                           init_op=init_op, mean=mean, std=std)
 
 
-def build_inference_for(config, spec):
-    """``build_inference`` for a saved config and model spec."""
-    return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed)
+def build_inference_for(config, spec, n_classes=2):
+    """``build_inference`` for a saved config and model spec (and a softmax model's
+    number of classes)."""
+    return build_inference(spec.model, len(spec.feature_names), spec.standardize, config.seed,
+                           n_classes)

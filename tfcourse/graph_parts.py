@@ -16,15 +16,16 @@ def raw_inputs(n_features):
     return x, y
 
 
-def build_model(model_name, x, y, n_features, seed, statistics):
-    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
+def build_model(model_name, x, y, n_features, seed, statistics, n_classes=2):
+    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map.
+    ``n_classes`` goes to the model's builder (softmax regression's K; the others ignore it)."""
     if statistics is None:
-        return models.get(model_name).build(x, y, n_features, seed)
+        return models.get(model_name).build(x, y, n_features, seed, n_classes)
     found = {}
     with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
                            custom_getter=fold_standardization(statistics[0], statistics[1],
                                                               found)):
-        model = models.get(model_name).build(x, y, n_features, seed)
+        model = models.get(model_name).build(x, y, n_features, seed, n_classes)
     return model._replace(weights=found["weights"], bias=found["bias"])
 
 
