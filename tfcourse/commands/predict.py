@@ -35,9 +35,20 @@ def evaluate(ckpt, input_path, out=print):
     return values
 
 
+def probability_columns(probabilities):
+    """The output's probability columns: ``probability`` (logistic regression's P(y = 1)),
+    ``probability_<k>`` for each class k of a softmax model, none without probabilities."""
+    if probabilities is None:
+        return []
+    if probabilities.shape[1] == 1:
+        return ["probability"]
+    return ["probability_{}".format(k) for k in range(probabilities.shape[1])]
+
+
 def predict(ckpt, input_path, output_path, overwrite=False, out=print):
     """Writes ``output_path``: the input's rows and columns plus ``prediction``
-    (and ``probability`` for logistic regression).
+    (and ``probability`` for logistic regression, ``probability_<k>`` per class k for
+    softmax regression).
 
     The label column may be absent from the input. The output is written to a
     temporary file and renamed into place, so a failure leaves nothing behind.
@@ -57,7 +68,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
                                                 models.get(spec.model).label_error,
                                                 require_label=False)
         predictions, probabilities = run_outputs(loaded, dataset.x)
-    new_columns = ["prediction"] + (["probability"] if probabilities is not None else [])
+    new_columns = ["prediction"] + probability_columns(probabilities)
     clash = [name for name in new_columns if name in header.names]
     if clash:
         raise UsageError("{}: already has a column named {}; rename it first".format(
@@ -68,7 +79,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print):
         for i, row in enumerate(data.csv_reader.read_text(header).tolist()):
             extra = ["{:.9g}".format(predictions[i, 0])]
             if probabilities is not None:
-                extra.append("{:.9g}".format(probabilities[i, 0]))
+                extra += ["{:.9g}".format(p) for p in probabilities[i]]
             writer.writerow(row + extra)
     out("wrote {} predictions of {} (global_step {}) to {}".format(
         len(dataset.x), loaded.checkpoint, loaded.global_step, output_path))

@@ -46,12 +46,23 @@ def open_model(ckpt):
     """
     model_dir, prefix = model_dir_lib.find_checkpoint(ckpt)
     config, spec = model_dir_lib.read_metadata(model_dir)
-    tg = graph_lib.build_inference_for(config, spec)
+    tg = graph_lib.build_inference_for(config, spec, checkpoint_classes(prefix, spec))
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
         model_dir_lib.restore(tg.saver, session, prefix, tg.saved_variables)
         yield LoadedModel(spec=spec, config=config, tg=tg, session=session, checkpoint=prefix,
                           global_step=int(session.run(tg.global_step)))
+
+
+def checkpoint_classes(prefix, spec):
+    """The number of classes of a softmax model: the columns of the checkpoint's weights
+    (2 when they cannot be read: restoring then names the problem). Other models ignore it."""
+    try:
+        shapes = tf.train.NewCheckpointReader(prefix).get_variable_to_shape_map()
+    except (tf.errors.OpError, ValueError, IndexError):
+        return 2
+    shape = shapes.get(models.get(spec.model).SCOPE + "/weights")
+    return max(2, shape[1]) if shape is not None and len(shape) == 2 else 2
 
 
 def run_outputs(loaded, x):
@@ -162,16 +173,17 @@ def restore(ckpt, predict=None, out=print):
         out("{} regression: {} -> {}{}".format(
             spec.model, ", ".join(spec.feature_names), spec.label,
             " (features standardised in the graph)" if spec.standardize else ""))
-        for name, value in zip(spec.feature_names, weights[:, 0]):
-            out("  weight[{}] = {:.6f}".format(name, value))
-        out("  bias = {:.6f}".format(bias[0]))
+        for name, row in zip(spec.feature_names, weights):
+            out("  weight[{}] = {}".format(name, ", ".join("{:.6f}".format(v) for v in row)))
+        out("  bias = {}".format(", ".join("{:.6f}".format(v) for v in bias)))
         loss = _report_data(loaded, out)
         predictions = probabilities = None
         if rows is not None:
             predictions, probabilities = run_outputs(loaded, rows)
             for i, row in enumerate(rows):
-                extra = ("" if probabilities is None
-                         else "  (probability {:.6f})".format(probabilities[i, 0]))
+                extra = ("" if probabilities is None else "  (probabilit{} {})".format(
+                    "y" if probabilities.shape[1] == 1 else "ies",
+                    ", ".join("{:.6f}".format(p) for p in probabilities[i])))
                 out("prediction for {} = {}: {:.6g}{}".format(
                     ", ".join(spec.feature_names), ", ".join("{:g}".format(v) for v in row),
                     predictions[i, 0], extra))

@@ -51,6 +51,17 @@ def load_data(config):
     return split, spec
 
 
+def n_classes(split):
+    """Classes of labels that are class indices (softmax regression): one more than the
+    largest label of the rows in memory (the training rows, else the validation rows of a
+    streamed file), at least 2. Other models ignore the number."""
+    labels = split.train.y if isinstance(split.train, data.Dataset) else (
+        split.validation.y if split.validation is not None else None)
+    if labels is None or not len(labels):
+        return 2
+    return max(2, int(np.max(labels)) + 1)
+
+
 def _prepare(config):
     """Everything that can fail on bad input, before anything is created.
 
@@ -150,7 +161,7 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         out, warn = _clearing(progress, out), _clearing(progress, warn)
     split, spec, state, source = _prepare(config)
     n_rows = data.n_train(split.train)
-    tg = graph_lib.build_for(config, spec, source, n_rows=n_rows)
+    tg = graph_lib.build_for(config, spec, source, n_rows=n_rows, n_classes=n_classes(split))
     with tf.Session(graph=tg.graph,
                     config=graph_lib.session_config(config.log_device_placement)) as session:
         step = _initialize(session, tg, split, spec, state, source)
