@@ -38,14 +38,16 @@ def worker_batches(split, spec, config):
                                    config.data.batch_size, config.seed, config.data.shuffle_buffer)
 
 
-def build_worker_graph(config, model_spec, spec, sync=False):
+def build_worker_graph(config, model_spec, spec, sync=False, n_classes=2):
     """The single-process training graph (``tfcourse.graph.build_for``) with its variables on
-    the ps tasks and its ops on this worker; minibatches are fed to ``x`` and ``y``."""
+    the ps tasks and its ops on this worker; minibatches are fed to ``x`` and ``y``
+    (``n_classes``: a softmax model's classes, ``trainer.n_classes``)."""
     setter = tf.train.replica_device_setter(
         worker_device="/job:{}/task:{}".format(spec.job_name, spec.task_index),
         cluster=tf.train.ClusterSpec(spec.cluster))
     return graph_lib.build_for(config, model_spec, device_fn=setter,
-                               sync_replicas=replica_count(spec.cluster) if sync else 0)
+                               sync_replicas=replica_count(spec.cluster) if sync else 0,
+                               n_classes=n_classes)
 
 
 def session_config(spec, wait_secs, log_device_placement=False):
@@ -188,7 +190,7 @@ def run(config, spec, out=print, sync=False, wait_secs=30.0):
         _check_model_dir(config.model_dir, model_spec)
     wait_for_ps(spec.cluster["ps"], wait_secs)
     server = _start_server(spec, wait_secs)
-    tg = build_worker_graph(config, model_spec, spec, sync)
+    tg = build_worker_graph(config, model_spec, spec, sync, trainer.n_classes(split))
     if spec.is_chief:
         os.makedirs(config.model_dir, exist_ok=True)
         model_dir_lib.remove_partial_files(config.model_dir)
