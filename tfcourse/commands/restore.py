@@ -21,10 +21,12 @@ RestoreResult.__doc__ = """What a restore found.
 Attributes:
     checkpoint: the checkpoint prefix restored (str).
     global_step: int.
-    weights: ``[n_features, 1]`` float32; bias: ``[1]`` float32.
+    weights: ``[n_features, K]`` float32; bias: ``[K]`` float32 (K = 1, or a softmax
+        model's classes).
     loss: float, the loss on the model's training data (None if they are gone).
     predictions: ``[n_rows, 1]`` float32 for the rows asked for, or None.
-    probabilities: the same for logistic regression's P(y = 1), else None.
+    probabilities: for those rows, logistic regression's P(y = 1) ``[n_rows, 1]``, a
+        softmax model's ``[n_rows, K]``, else None.
 """
 
 
@@ -69,8 +71,8 @@ def run_outputs(loaded, x):
     """The model's outputs for raw features ``x`` ``[n, n_features]`` float32.
 
     Returns:
-        ``(predictions, probabilities)``, ``[n, 1]`` float32 each; probabilities
-        is None for a model without that output.
+        ``(predictions, probabilities)``, ``[n, 1]`` float32 each (a softmax model's
+        probabilities ``[n, K]``); probabilities is None for a model without that output.
     """
     values = loaded.session.run(loaded.tg.outputs, feed_dict={loaded.tg.x: x})
     return values["predictions"], values.get("probabilities")
