@@ -1,6 +1,7 @@
 """The inference graph: the checkpoint's names, no training ops, restores a training checkpoint."""
 
 import numpy as np
+import pytest
 
 from tfcourse import graph as graph_lib
 from tfcourse.tf_compat import tf
@@ -37,3 +38,26 @@ def test_inference_graph_restores_a_training_checkpoint(tmp_path):
         assert session.run(infer.global_step) == 7
         np.testing.assert_array_equal(session.run(infer.outputs["predictions"], {infer.x: x}),
                                       expected)
+
+
+def test_softmax_inference_graph_restores_its_classes(tmp_path):
+    x = np.array([[1.0, 20.0], [3.0, -10.0], [0.5, 0.0]], np.float32)
+    train = graph_lib.build("softmax", 2, 0.01, seed=4, standardize=True, n_classes=3)
+    with tf.Session(graph=train.graph) as session:
+        session.run(train.init_op)
+        graph_lib.set_standardization(session, train, [1.0, 5.0], [2.0, 10.0])
+        train.model.weights.load([[1.0, -1.0, 0.5], [0.2, 0.3, -2.0]], session)
+        expected = session.run(train.model.probabilities, {train.x: x})
+        prefix = train.saver.save(session, str(tmp_path / "model.ckpt"), global_step=0)
+    infer = graph_lib.build_inference("softmax", 2, standardize=True, n_classes=3)
+    assert list(infer.outputs) == ["predictions", "probabilities"]
+    assert infer.outputs["probabilities"].shape.as_list() == [None, 3]
+    with tf.Session(graph=infer.graph) as session:
+        infer.saver.restore(session, prefix)
+        values = session.run(infer.outputs, {infer.x: x})
+    np.testing.assert_array_equal(values["probabilities"], expected)
+    np.testing.assert_array_equal(values["predictions"][:, 0], np.argmax(expected, axis=1))
+    two = graph_lib.build_inference("softmax", 2, standardize=True)  # n_classes defaults to 2
+    with tf.Session(graph=two.graph) as session:
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            two.saver.restore(session, prefix)

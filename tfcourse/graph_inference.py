@@ -8,7 +8,7 @@ import collections
 from tfcourse import features as features_lib, models
 from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, encoded_names, numeric_columns,
                                  text_columns)
-from tfcourse.graph_parts import build_model, saver_for
+from tfcourse.graph_parts import build_model, raw_feed, saver_for
 from tfcourse.standardization import standardization_variables
 from tfcourse.tf_compat import tf
 
@@ -28,7 +28,8 @@ Attributes:
         directly to run many rows at once.
     y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
     model: the ``tfcourse.models.Model`` on the encoded features and ``y``.
-    outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` plus, for
+    outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` (softmax's
+        probabilities ``[None, n_classes]``) plus, for
         a classifier, ``label`` (``[None]`` string: the predicted class as the label
         column spells it).
     global_step: int64 scalar variable (restored, never incremented).
@@ -78,7 +79,8 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
             y = tf.placeholder(tf.float32, [None, 1], name="y")
         encoded = features_lib.Encoder(columns, na_values)(x, x_text)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, encoded, y, n_features, seed, statistics)
+        model = build_model(model_name, encoded, y, n_features, seed, statistics,
+                            len(classes or ()) or 2)
         outputs = models.get(model_name).outputs(model)
         if classes is not None:
             outputs["label"] = tf.gather(tf.constant(list(classes)),
@@ -96,12 +98,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
 def feed(inference_graph, dataset, labels=False):
     """The feed of a ``tfcourse.data.Dataset``'s raw inputs (and labels when ``labels``)."""
     tg = inference_graph
-    values = {tg.x: dataset.x}
-    if tg.x_text is not None:
-        values[tg.x_text] = dataset.text
-    if labels:
-        values[tg.y] = dataset.y
-    return values
+    return raw_feed(tg.x, tg.x_text, dataset, tg.y if labels else None)
 
 
 def build_inference_for(config, spec):

@@ -22,15 +22,27 @@ def raw_inputs(columns, suffix=""):
     return x, x_text, y
 
 
-def build_model(model_name, x, y, n_features, seed, statistics):
-    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
+def raw_feed(x, x_text, dataset, y=None):
+    """The feed of a ``tfcourse.data.Dataset``'s raw inputs to ``x`` and ``x_text`` (and its
+    labels to ``y`` when given)."""
+    values = {x: dataset.x}
+    if x_text is not None:
+        values[x_text] = dataset.text
+    if y is not None:
+        values[y] = dataset.y
+    return values
+
+
+def build_model(model_name, x, y, n_features, seed, statistics, n_classes=2):
+    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map.
+    ``n_classes`` goes to the model's builder (softmax regression's K; the others ignore it)."""
     if statistics is None:
-        return models.get(model_name).build(x, y, n_features, seed)
+        return models.get(model_name).build(x, y, n_features, seed, n_classes)
     found = {}
     with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
                            custom_getter=fold_standardization(statistics[0], statistics[1],
                                                               found)):
-        model = models.get(model_name).build(x, y, n_features, seed)
+        model = models.get(model_name).build(x, y, n_features, seed, n_classes)
     return model._replace(weights=found["weights"], bias=found["bias"])
 
 

@@ -25,7 +25,8 @@ TrainResult.__doc__ = """What a training run ended with.
 Attributes:
     global_step: int, the step reached.
     loss: float, the training loss at that step.
-    weights: ``[n_features, 1]`` float32 numpy array; bias: ``[1]`` float32.
+    weights: ``[n_features, K]`` float32 numpy array; bias: ``[K]`` float32 (K = 1, or a
+        softmax model's classes).
     run_dir: the run's TensorBoard directory, or None if nothing was trained.
     checkpoint: prefix of the latest checkpoint.
     eval_metrics: OrderedDict of the last validation metrics, or None.
