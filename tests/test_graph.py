@@ -29,7 +29,7 @@ def test_loss_is_mean_squared_error_of_the_fed_rows():
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
         weights, bias, loss = session.run([tg.model.weights, tg.model.bias, tg.model.loss],
-                                          feed_dict={tg.x: x, tg.y: y})
+                                          feed_dict={tg.features: x, tg.y: y})
     expected = np.mean((x.dot(weights) + bias - y) ** 2)
     assert loss == np.float32(expected) or abs(loss - expected) < 1e-6 * abs(expected)
 
@@ -99,7 +99,7 @@ def test_folded_standardisation_equals_z_scores_times_weights():
             graph_lib.set_standardization(session, tg, mean, std)
             weights, bias = session.run([tg.model.weights, tg.model.bias])
             score = tg.model.logits if model == "logistic" else tg.model.predictions
-            value = session.run(score, {tg.x: x, tg.y: y})
+            value = session.run(score, {tg.features: x, tg.y: y})
         expected = ((x - mean) / std).dot(weights) + bias
         np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-4)
         assert tg.model.weights.name == models_scope(model) + "/weights:0"
@@ -125,7 +125,8 @@ def test_no_step_makes_a_standardised_copy_of_the_data():
     data_tensors = [tensor for op in tg.graph.get_operations()
                     if op.name.startswith("original_data/") and op.type != "Assign"
                     for tensor in op.outputs if tensor.shape.ndims == 2 and tensor.shape[1] == 3]
-    assert len(data_tensors) == 3  # x_init, x, the stored data
+    assert len(data_tensors) == 4  # x (fed rows: encoded apart), x_init, features, the stored data
+    data_tensors.remove(tg.x)
     readers = [op for tensor in data_tensors for op in _readers(tensor)]
     assert {op.type for op in readers} == {"MatMul", "Assign"}
     # the model, train_op's gradient, the loop's forward pass and gradient, the loss after the loop
@@ -168,7 +169,7 @@ def test_folded_standardisation_with_a_weight_column_per_class():
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
         graph_lib.set_standardization(session, tg, mean, std)
-        graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
         tg.model.weights.load(weights, session)
         tg.model.bias.load(bias, session)
         logits, loss = session.run([tg.model.logits, tg.model.loss])
@@ -193,8 +194,7 @@ def test_softmax_summaries_are_one_histogram_per_variable():
     x = np.zeros((5, 2), np.float32)
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
-        graph_lib.load_data(session, tg, data.Dataset(x, np.zeros((5, 1), np.float32),
-                                                      None, None, None))
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, np.zeros((5, 1), np.float32)))
         summary = tf.Summary.FromString(session.run(tg.summary_op, {tg.steps: 0}))
         weights, bias = session.run([tg.model.weights, tg.model.bias])
     values = {value.tag: value for value in summary.value}

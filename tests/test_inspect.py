@@ -147,7 +147,7 @@ def test_show_ops_from_meta_file(linear_dir):
     assert "linear_model/weights:0" in result.ops and "original_data/x:0" in result.ops
     assert "init" in result.ops  # an op without outputs, by its name
     assert any(line.startswith("graph ({}.meta)".format(result.prefix)) for line in lines)
-    assert "  original_data/x:0  PlaceholderWithDefault float32 [None, 1]" in lines
+    assert "  original_data/x:0  Placeholder float32 [None, 1]" in lines
 
 
 def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
@@ -164,7 +164,7 @@ def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
     from_meta = set(run(linear_dir, show_ops=True)[0].ops)
     assert {"linear_model/predictions:0", "loss/mse:0", "global_step:0",
             "save/restore_all"} <= set(result.ops) & from_meta
-    assert "  original_data/x:0  Placeholder float32 [None, 1]" in lines
+    assert "  original_data/x:0  Pack float32 [None, 1]" in lines
     assert not [name for name in result.ops if name.split("/")[0] in (
         "optimizer", "train_loop", "after_steps", "input") or "x_data" in name]
     assert any(name.startswith("optimizer/") for name in from_meta)

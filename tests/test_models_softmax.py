@@ -37,7 +37,7 @@ def trained(x, y, weights, bias, steps, learning_rate):
                          n_classes=weights.shape[1])
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
-        graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
         tg.model.weights.load(weights, session)
         tg.model.bias.load(bias, session)
         for _ in range(steps):
@@ -84,8 +84,8 @@ def test_outputs_are_softmax_and_argmax():
         session.run(tg.init_op)
         tg.model.weights.load(weights, session)
         tg.model.bias.load(bias, session)
-        values = session.run(softmax.outputs(tg.model), {tg.x: x})
-        logits = session.run(tg.model.logits, {tg.x: x})
+        values = session.run(softmax.outputs(tg.model), {tg.features: x})
+        logits = session.run(tg.model.logits, {tg.features: x})
     np.testing.assert_allclose(logits, x.dot(weights), rtol=1e-6)
     assert list(values) == ["predictions", "probabilities"]
     np.testing.assert_allclose(values["probabilities"],
@@ -117,10 +117,6 @@ def test_labels_enter_the_loss_as_one_hot_constants():
         assert built.loss.name == "loss/cross_entropy:0"
         assert built.weights.name == "softmax_model/weights:0"
         assert built.weights.shape.as_list() == [4, 3] and built.bias.shape.as_list() == [3]
-
-
-def test_label_check_is_left_to_the_data_side():
-    assert softmax.label_error(np.array([[0.0], [7.0], [-1.5]], np.float32)) is None
 
 
 def test_separable_warning_needs_all_right_and_two_classes():

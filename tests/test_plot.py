@@ -85,8 +85,10 @@ def check_curves(result, run_dir, parts):
 
 
 def outputs_on(model_dir, x):
+    """``(predictions, probabilities)`` of the model in ``model_dir`` on feature matrix ``x``."""
     with restore.open_model(str(model_dir)) as loaded:
-        return restore.run_outputs(loaded, x)
+        values = restore.run_outputs(loaded, data.numeric_dataset(x))
+    return values["predictions"], values.get("probabilities")
 
 
 def write_csv(path, columns, names):

@@ -28,7 +28,8 @@ from tfcourse.graph_parts import build_model, raw_feed, raw_inputs, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
     set_standardization, standardization_variables)
 from tfcourse import features as features_lib
-from tfcourse.data.types import DEFAULT_NA_VALUES, encoded_names, numeric_columns, text_columns
+from tfcourse.data.types import (DEFAULT_NA_VALUES, as_columns, encoded_names, numeric_columns,
+                                 text_columns)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
@@ -128,12 +129,14 @@ Inputs = collections.namedtuple(
 def _inputs(columns, encoder, stored, n_rows):
     """The graph's inputs in scope ``original_data`` (see ``TrainGraph``)."""
     n_encoded = len(encoded_names(columns))
-    x, x_text, y = raw_inputs(columns)
+    with tf.variable_scope("original_data"):
+        x, x_text, y = raw_inputs(columns)
     encoded = encoder(x, x_text)
     if not stored:
         return Inputs(x, x_text, y, encoded, encoded, None, None, None, None, (encoded, y))
-    x_init, x_text_init, y_init = raw_inputs(columns, "_init")
-    with tf.variable_scope("original_data"):
+    with tf.variable_scope("original_data", auxiliary_name_scope=False), \
+            tf.name_scope("original_data/"):
+        x_init, x_text_init, y_init = raw_inputs(columns, "_init")
         features_data = _data_variable(encoder(x_init, x_text_init, impute_all=False),
                                        "features_data")
         y_data = _data_variable(y_init, "y_data")
@@ -152,8 +155,9 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns; the model
-            has one weight per encoded feature (``encoded_names(columns)``).
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns (or an
+            int n: n numeric columns, ``as_columns``); the model has one weight per
+            encoded feature (``encoded_names(columns)``).
         learning_rate: gradient-descent learning rate (float > 0).
         seed: graph-level seed; op-level seeds derive from it (int).
         freeze: names of model variables ("weights", "bias") to leave out of
@@ -186,6 +190,7 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
     """
     distributed = device_fn is not None
     with_loop = not distributed if train_loop is None else train_loop
+    columns = as_columns(columns)
     n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default(), tf.device(device_fn):

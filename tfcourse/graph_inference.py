@@ -6,8 +6,8 @@ inspect, export) builds it; any tfcourse checkpoint restores into it.
 import collections
 
 from tfcourse import features as features_lib, models
-from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, encoded_names, numeric_columns,
-                                 text_columns)
+from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, as_columns, encoded_names,
+                                 numeric_columns, text_columns)
 from tfcourse.graph_parts import build_model, raw_feed, saver_for
 from tfcourse.standardization import standardization_variables
 from tfcourse.tf_compat import tf
@@ -40,7 +40,7 @@ Attributes:
 
 
 def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_NA_VALUES,
-                    classes=None):
+                    classes=None, n_classes=None):
     """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
     Its variables have the training graph's names (``global_step``,
@@ -49,15 +49,18 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns.
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns (or an
+            int n: n numeric columns, ``as_columns``).
         standardize: whether the model standardises its features.
         seed: seed of the initialisers (their values are replaced by a restore).
         na_values: text cells the encoder reads as missing.
         classes: the label's classes in index order (tuple of str), or None.
+        n_classes: a softmax model's classes without names (int), when ``classes`` is None.
 
     Returns:
         an ``InferenceGraph``.
     """
+    columns = as_columns(columns)
     n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default():
@@ -80,7 +83,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
         encoded = features_lib.Encoder(columns, na_values)(x, x_text)
         statistics = standardization_variables(n_features) if standardize else None
         model = build_model(model_name, encoded, y, n_features, seed, statistics,
-                            len(classes or ()) or 2)
+                            len(classes or ()) or n_classes or 2)
         outputs = models.get(model_name).outputs(model)
         if classes is not None:
             outputs["label"] = tf.gather(tf.constant(list(classes)),

@@ -9,16 +9,14 @@ from tfcourse.tf_compat import tf
 
 
 def raw_inputs(columns, suffix=""):
-    """Placeholders ``original_data/x<suffix>`` (``[None, n_numeric]`` float32, the numeric
-    columns), ``original_data/x_text<suffix>`` (``[None, n_text]`` string, the other columns;
-    None when there are none) and ``original_data/y<suffix>`` (``[None, 1]`` float32
-    labels), as ``tfcourse.data.types.Column`` describes them."""
-    with tf.variable_scope("original_data"):
-        x = tf.placeholder(tf.float32, [None, len(numeric_columns(columns))], name="x" + suffix)
-        n_text = len(text_columns(columns))
-        x_text = (tf.placeholder(tf.string, [None, n_text], name="x_text" + suffix)
-                  if n_text else None)
-        y = tf.placeholder(tf.float32, [None, 1], name="y" + suffix)
+    """Placeholders ``x<suffix>`` (``[None, n_numeric]`` float32, the numeric columns),
+    ``x_text<suffix>`` (``[None, n_text]`` string, the other columns; None when there are
+    none) and ``y<suffix>`` (``[None, 1]`` float32 labels) in the current scope, as
+    ``tfcourse.data.types.Column`` describes them."""
+    x = tf.placeholder(tf.float32, [None, len(numeric_columns(columns))], name="x" + suffix)
+    n_text = len(text_columns(columns))
+    x_text = tf.placeholder(tf.string, [None, n_text], name="x_text" + suffix) if n_text else None
+    y = tf.placeholder(tf.float32, [None, 1], name="y" + suffix)
     return x, x_text, y
 
 

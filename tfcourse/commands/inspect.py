@@ -15,6 +15,7 @@ import os
 import numpy as np
 
 from tfcourse import model_dir as model_dir_lib, models
+from tfcourse.data.types import encoded_names
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 
@@ -176,13 +177,13 @@ def _show_weights(values, spec, out):
     if (weights is None or bias is None or weights.ndim != 2 or bias.shape != weights.shape[1:]
             or weights.shape[0] != len(spec.feature_names)):
         return
-    class_names = getattr(spec, "classes", None) or None  # the label vocabulary, when saved
-    if class_names is not None and len(class_names) != weights.shape[1]:
-        class_names = None
+    class_names = None
+    if spec.classes and len(spec.classes) == weights.shape[1]:  # softmax: a column per class
+        class_names = ["class {}".format(name) for name in spec.classes]
     out("weights by feature{} ({}/weights, {}/bias{}):".format(
         "" if weights.shape[1] == 1 else " and class", scope, scope,
         "; of standardised features" if spec.standardize else ""))
-    for line in weights_table(weights, bias, spec.feature_names, class_names):
+    for line in weights_table(weights, bias, encoded_names(spec.columns), class_names):
         out(line)
 
 

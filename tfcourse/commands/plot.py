@@ -22,6 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from tfcourse import files, models  # noqa: E402
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import restore
+from tfcourse.data.types import rows_of
 from tfcourse.commands.curves import (  # noqa: F401, E402  (read_loss, LOSS_TAG: API)
     LOSS_TAG, learning_curves, read_loss)
 from tfcourse.errors import UsageError  # noqa: E402
@@ -73,18 +74,18 @@ def model_data(loaded):
 
 
 def _sets(split):
-    """``(name, x, y)`` of the training and validation rows, at most ``MAX_POINTS`` each."""
+    """``(name, dataset)`` of the training and validation rows, at most ``MAX_POINTS`` each."""
     for name, dataset in (("train", split.train), ("validation", split.validation)):
         if dataset is not None:
             rows = np.unique(np.linspace(0, len(dataset.x) - 1, MAX_POINTS).astype(int))
-            yield name, dataset.x[rows], dataset.y[rows, 0]
+            yield name, rows_of(dataset, rows)
 
 
 def fit_data(loaded, split):
     """Points and the fitted line (linear) or sigmoid (logistic) of a one-feature model."""
     values = {"validation_x": None, "validation_y": None}
-    for name, x, y in _sets(split):
-        values[name + "_x"], values[name + "_y"] = x[:, 0], y
+    for name, dataset in _sets(split):
+        values[name + "_x"], values[name + "_y"] = dataset.x[:, 0], dataset.y[:, 0]
     shown = [v for k, v in values.items() if k.endswith("_x") and v is not None]
     low, high = min(v.min() for v in shown), max(v.max() for v in shown)
     low, high = (low - 1.0, high + 1.0) if low == high else (low, high)
@@ -98,9 +99,9 @@ def fit_data(loaded, split):
 def predicted_vs_actual(loaded, split):
     """Actual and predicted values of the training and validation rows (linear)."""
     values = {"validation_actual": None, "validation_predicted": None}
-    for name, x, y in _sets(split):
-        values[name + "_actual"] = y
-        values[name + "_predicted"] = restore.run_outputs(loaded, x)[0][:, 0]
+    for name, dataset in _sets(split):
+        values[name + "_actual"] = dataset.y[:, 0]
+        values[name + "_predicted"] = restore.run_outputs(loaded, dataset)["predictions"][:, 0]
     return values
 
 
@@ -109,9 +110,10 @@ def roc_data(loaded, split):
     from sklearn import metrics as sk_metrics  # as tfcourse.metrics: imported when needed
     name, dataset = (("validation", split.validation) if split.validation is not None
                      else ("train", split.train))
-    predictions, probabilities = restore.run_outputs(loaded, dataset.x)
+    outputs = restore.run_outputs(loaded, dataset)
+    predictions, probabilities = outputs["predictions"], outputs["probabilities"]
     y = dataset.y[:, 0].astype(int)
-    values = {"set": name, "fpr": None, "tpr": None, "auc": None, "classes": ("0", "1"),
+    values = {"set": name, "fpr": None, "tpr": None, "auc": None, "classes": loaded.spec.classes,
               "confusion": sk_metrics.confusion_matrix(y, predictions[:, 0].astype(int),
                                                        labels=[0, 1])}
     if len(np.unique(y)) == 2:
@@ -125,8 +127,8 @@ def confusion_data(loaded, split):
     from sklearn import metrics as sk_metrics  # as tfcourse.metrics: imported when needed
     name, dataset = (("validation", split.validation) if split.validation is not None
                      else ("train", split.train))
-    predictions, probabilities = restore.run_outputs(loaded, dataset.x)
-    n_classes = probabilities.shape[1]
+    outputs = restore.run_outputs(loaded, dataset)
+    predictions, n_classes = outputs["predictions"], outputs["probabilities"].shape[1]
     confusion = sk_metrics.confusion_matrix(dataset.y[:, 0].astype(int),
                                             predictions[:, 0].astype(int),
                                             labels=list(range(n_classes)))
@@ -240,7 +242,8 @@ _PANELS = {"predicted_vs_actual": predicted_vs_actual, "roc": roc_data,
 
 def _data_panel(loaded, split):
     model = models.get(loaded.spec.model)
-    if len(loaded.spec.feature_names) == 1 and model.FITTED is not None:
+    columns = loaded.spec.columns
+    if len(columns) == 1 and columns[0].kind == "numeric" and model.FITTED is not None:
         return "fit", fit_data(loaded, split)
     panel = model.PLOT_PANEL
     return panel, _PANELS[panel](loaded, split)
