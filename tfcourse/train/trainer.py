@@ -87,6 +87,15 @@ def _initialize(session, tg, split, spec, state, source):
     return step
 
 
+def _features(spec):
+    """``3 features``, or ``13 features from 7 columns`` when columns are encoded."""
+    n_columns, n_features = len(spec.columns), len(data.encoded_names(spec.columns))
+    plural = "" if n_features == 1 else "s"
+    if n_columns == n_features:
+        return "{} feature{}".format(n_features, plural)
+    return "{} feature{} from {} columns".format(n_features, plural, n_columns)
+
+
 def _print(line):
     print(line, flush=True)  # progress reaches pipes and log files as it happens
 
@@ -177,10 +186,9 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                     out(line)
                 for line in split.warnings:
                     warn(line)
-                out("training {} regression on {} ({} training rows, {} feature{}{}); "
+                out("training {} regression on {} ({} training rows, {}{}); "
                     "summaries in {}".format(
-                        config.model, split.train.source, n_rows,
-                        len(spec.feature_names), "" if len(spec.feature_names) == 1 else "s",
+                        config.model, split.train.source, n_rows, _features(spec),
                         ", batches of {}".format(config.data.batch_size) if source else "",
                         run.run_dir))
                 step = run.loop(step)
