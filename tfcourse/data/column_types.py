@@ -129,8 +129,9 @@ class Summary(object):
             row = int(np.argmax(~is_number))
             self.first_text = (int(lines[row]), text[row])
         self.n_text += int((~is_number & train).sum())
-        self._count(text[train])
-        days = dates.days(text)
+        self._count(pd, text[train])
+        days = np.full(len(text), np.nan)  # a number is never a date: only the others are parsed
+        days[~is_number] = dates.days(text[~is_number])
         is_date = ~np.isnan(days)
         if self.first_non_date is None and not is_date.all():
             row = int(np.argmax(~is_date))
@@ -138,12 +139,18 @@ class Summary(object):
         self.n_dates += int((is_date & train).sum())
         self.dates.add(days[is_date & train])
 
-    def _count(self, text):
-        for value, count in collections.Counter(text.tolist()).items():
-            if value in self.counts or len(self.counts) < MAX_DISTINCT:
-                self.counts[value] += count
-            else:
-                self.n_uncounted += count
+    def _count(self, pd, text):
+        """Counts the cells' values (pandas' hashing; new values beyond ``MAX_DISTINCT`` are
+        only counted in ``n_uncounted``)."""
+        found = pd.Series(text).value_counts(sort=False)
+        if not len(found):
+            return
+        known = found.index.isin(list(self.counts)) if self.counts else np.zeros(len(found), bool)
+        new = np.flatnonzero(~known)
+        room = max(MAX_DISTINCT - len(self.counts), 0)
+        take = np.concatenate([np.flatnonzero(known), new[:room]])
+        self.n_uncounted += int(found.values[new[room:]].sum())
+        self.counts.update(dict(zip(found.index[take].tolist(), found.values[take].tolist())))
 
     @property
     def n_present(self):
@@ -201,9 +208,10 @@ def decide(summary, kind, max_categories, path, column_number):
     if kind == "numeric":
         if summary.first_text is not None:
             line, cell = summary.first_text
-            raise DataError("{}: {!r} is not a number ({} of the {} training values are not; "
-                            "data.columns: {{{}: categorical}} reads the column as "
-                            "categories)".format(where.format(line), cell, summary.n_text,
+            raise DataError("{}: {!r} is not a number ({} of the column's {} training values "
+                            "are numbers; data.columns: {{{}: categorical}} reads it as "
+                            "categories)".format(where.format(line), cell,
+                                                 summary.n_present - summary.n_text,
                                                  summary.n_present, summary.name))
         if summary.first_infinite is not None:
             line, cell = summary.first_infinite
