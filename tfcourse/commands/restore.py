@@ -64,13 +64,14 @@ def run_outputs(loaded, dataset):
     return loaded.session.run(loaded.tg.outputs, feed_dict=graph_lib.feed(loaded.tg, dataset))
 
 
-def parse_rows(text, columns):
+def parse_rows(text, columns, na_values=()):
     """Parses ``--predict`` text into a ``Dataset`` of raw inputs for ``columns``, and the
     rows' cells (lists of str).
 
     Rows are separated by ``;`` and values by ``,``, one value per input column (the
     model's columns in order: numbers for numeric columns, text for the others). With one
-    column, commas separate rows too: ``1.0,2.5`` is two rows.
+    column, commas separate rows too: ``1.0,2.5`` is two rows. An empty value or one of
+    ``na_values`` is missing (the model fills it, as it fills a gap in a file).
 
     Raises:
         UsageError: a numeric value is not a number or not finite, or a row has the wrong
@@ -87,6 +88,9 @@ def parse_rows(text, columns):
     x = np.zeros((len(rows), len(numeric)), np.float32)
     for k, j in enumerate(numeric):
         for i, row in enumerate(rows):
+            if (not row[j] or row[j] in na_values) and columns[j].fill is not None:
+                x[i, k] = np.nan
+                continue
             try:
                 value = float(row[j])
             except ValueError:
@@ -166,7 +170,8 @@ def restore(ckpt, predict=None, out=print):
     """
     with open_model(ckpt) as loaded:
         spec, tg = loaded.spec, loaded.tg
-        rows, cells = parse_rows(predict, spec.columns) if predict else (None, None)
+        rows, cells = (parse_rows(predict, spec.columns, loaded.config.data.na_values)
+                       if predict else (None, None))
         weights, bias = loaded.session.run([tg.model.weights, tg.model.bias])
         out("restored {} (global_step {})".format(loaded.checkpoint, loaded.global_step))
         out("{} regression: {} -> {}{}".format(
