@@ -121,6 +121,12 @@ DATA_SCHEMA = (
     _key("delimiter", "str", ",",
          "field separator (one character), or auto: comma, semicolon or tab, the one the header "
          "line has most of"),
+    _key("weight", "str", None,
+         "CSV column of row weights (numbers >= 0) for the loss and the reported metrics; "
+         "null: every row weighs 1"),
+    _key("class_weight", "class_weight", None,
+         "logistic and softmax: weights of the classes in the loss, balanced (n / (K * rows of "
+         "the class), as scikit-learn) or a mapping {class: weight}; null: 1 each"),
     _key("positive", "str", None,
          "logistic regression: the label value that is the positive class (y = 1); null: 1, "
          "true or yes if the label has it, else the second value in sorted order"),

@@ -12,7 +12,8 @@ from tfcourse.errors import UsageError
 
 _EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
              "bool": "true or false", "str": "a string", "path": "a path (string)",
-             "str_list": "a list of strings", "kind_map": "a mapping of column names to types"}
+             "str_list": "a list of strings", "kind_map": "a mapping of column names to types",
+             "class_weight": "balanced or a mapping of classes to weights > 0"}
 
 
 def check_value(key, value, where):
@@ -83,6 +84,14 @@ def check_value(key, value, where):
             raise UsageError("{}: {}.{} = {!r}: expected one of: {}".format(
                 where, key.name, wrong[0], value[wrong[0]], ", ".join(key.choices)))
         value = dict(value)
+    elif kind == "class_weight":
+        if value == "balanced":
+            return value
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(weight, (int, float)) and not isinstance(weight, bool) and
+                math.isfinite(weight) and weight > 0 for weight in value.values()):
+            fail(_EXPECTED[kind])
+        value = dict((str(name), float(weight)) for name, weight in value.items())
     return value
 
 

@@ -20,27 +20,43 @@ def raw_inputs(columns, suffix=""):
     return x, x_text, y
 
 
-def raw_feed(x, x_text, dataset, y=None):
+def raw_feed(x, x_text, dataset, y=None, w=None):
     """The feed of a ``tfcourse.data.Dataset``'s raw inputs to ``x`` and ``x_text`` (and its
-    labels to ``y`` when given)."""
+    labels to ``y``, its row weights to ``w``, when given and the data have them)."""
     values = {x: dataset.x}
     if x_text is not None:
         values[x_text] = dataset.text
     if y is not None:
         values[y] = dataset.y
+    if w is not None and dataset.weight is not None:
+        values[w] = dataset.weight
     return values
 
 
-def build_model(model_name, x, y, n_features, seed, statistics, n_classes=2):
+def row_weights(y, sample_weights=None, class_weights=None):
+    """``[batch, 1]`` float32 weights of the rows' losses: ``sample_weights`` (``[batch, 1]``
+    float32, the ``data.weight`` column) times the weight of each row's class
+    (``class_weights``: a float per class, indexed by the class indices ``y``); None when
+    neither is given (every row counts the same)."""
+    weights = sample_weights
+    if class_weights is not None:
+        by_class = tf.gather(tf.constant(list(class_weights), tf.float32),
+                             tf.cast(y[:, 0], tf.int32))[:, None]
+        weights = by_class if weights is None else weights * by_class
+    return weights
+
+
+def build_model(model_name, x, y, n_features, seed, statistics, n_classes=2, weights=None):
     """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map.
-    ``n_classes`` goes to the model's builder (softmax regression's K; the others ignore it)."""
+    ``n_classes`` goes to the model's builder (softmax regression's K; the others ignore it);
+    ``weights``: the rows' loss weights (``row_weights``) or None."""
     if statistics is None:
-        return models.get(model_name).build(x, y, n_features, seed, n_classes)
+        return models.get(model_name).build(x, y, n_features, seed, n_classes, weights)
     found = {}
     with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
                            custom_getter=fold_standardization(statistics[0], statistics[1],
                                                               found)):
-        model = models.get(model_name).build(x, y, n_features, seed, n_classes)
+        model = models.get(model_name).build(x, y, n_features, seed, n_classes, weights)
     return model._replace(weights=found["weights"], bias=found["bias"])
 
 

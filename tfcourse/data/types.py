@@ -4,7 +4,8 @@ import collections
 
 import numpy as np
 
-Dataset = collections.namedtuple("Dataset", "x text y columns label classes source")
+Dataset = collections.namedtuple("Dataset", "x text y columns label classes source weight")
+Dataset.__new__.__defaults__ = (None,)  # weight
 Dataset.__doc__ = """A data set in memory, as a model takes it.
 
 Attributes:
@@ -18,6 +19,7 @@ Attributes:
     classes: tuple of str, the label's classes in index order (``y`` indexes them), or
         None for a numeric target.
     source: where the data came from, for messages (str).
+    weight: ``[n_samples, 1]`` float32 row weights (``data.weight``), or None (all 1).
 """
 
 Streamed = collections.namedtuple(
@@ -107,9 +109,10 @@ def numeric_dataset(x, y=None, label="y", source="arrays"):
 
 def rows_of(dataset, index):
     """The ``Dataset`` of some of ``dataset``'s rows (``index``: ints, a slice or a mask)."""
-    return dataset._replace(x=dataset.x[index],
-                            text=None if dataset.text is None else dataset.text[index],
-                            y=None if dataset.y is None else dataset.y[index])
+    def part(array):
+        return None if array is None else array[index]
+    return dataset._replace(x=dataset.x[index], text=part(dataset.text), y=part(dataset.y),
+                            weight=part(dataset.weight))
 
 
 def numeric_columns(columns):

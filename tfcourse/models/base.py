@@ -2,6 +2,8 @@
 
 import collections
 
+from tfcourse.tf_compat import tf
+
 Model = collections.namedtuple("Model", "predictions loss weights bias logits probabilities")
 Model.__doc__ = """Tensors of a built model with ``K`` outputs per row (``K`` = 1 for linear
 and logistic regression, ``K`` = n_classes for softmax regression).
@@ -17,3 +19,14 @@ Attributes:
     probabilities: ``[batch, K]`` float32: sigmoid(logits) = P(y = 1) (logistic),
         softmax(logits), row k = P(y = k) (softmax); None for linear regression.
 """
+
+
+def mean_loss(losses, row_weights, name):
+    """The loss of a batch: the mean of ``losses`` (``[batch]`` or ``[batch, 1]`` float32), or
+    with ``row_weights`` (``[batch, 1]`` float32 >= 0, or None) their weighted mean
+    ``sum(w·l) / sum(w)`` (scikit-learn's ``sample_weight`` and ``class_weight`` enter its
+    losses the same way, up to that normalisation)."""
+    if row_weights is None:
+        return tf.reduce_mean(losses, name=name)
+    weights = tf.reshape(row_weights, tf.shape(losses))
+    return tf.divide(tf.reduce_sum(losses * weights), tf.reduce_sum(weights), name=name)

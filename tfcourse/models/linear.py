@@ -5,7 +5,7 @@ import collections
 import numpy as np
 
 from tfcourse import metrics as metrics_lib
-from tfcourse.models.base import Model
+from tfcourse.models.base import Model, mean_loss
 from tfcourse.tf_compat import tf
 
 NAME = "linear"
@@ -16,7 +16,7 @@ PLOT_PANEL = "predicted_vs_actual"  # tfcourse plot, several features: predicted
 FITTED = "fitted line"  # tfcourse plot, one feature: legend of the fitted curve
 
 
-def build(x, y, n_features, seed, n_classes=2):
+def build(x, y, n_features, seed, n_classes=2, row_weights=None):
     """Builds linear regression in scopes ``linear_model`` and ``loss``.
 
     Args:
@@ -25,6 +25,8 @@ def build(x, y, n_features, seed, n_classes=2):
         n_features: number of features (int >= 1).
         seed: op-level seed (int) of the random-normal initialisers.
         n_classes: not used (the softmax model's number of classes).
+        row_weights: ``[batch, 1]`` float32 weights of the rows' losses (>= 0), or None:
+            the loss is their weighted mean (``base.mean_loss``).
 
     Returns:
         a ``Model``; ``loss`` is the mean squared error
@@ -39,7 +41,7 @@ def build(x, y, n_features, seed, n_classes=2):
             "bias", [1], tf.float32, initializer=tf.random_normal_initializer(seed=seed + 1))
         predictions = tf.add(tf.matmul(x, weights), bias, name="predictions")
     with tf.variable_scope("loss"):
-        loss = tf.reduce_mean(tf.square(predictions - y), name="mse")
+        loss = mean_loss(tf.square(predictions - y), row_weights, "mse")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=None, probabilities=None)
 

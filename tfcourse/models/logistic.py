@@ -5,7 +5,7 @@ import collections
 import numpy as np
 
 from tfcourse import metrics as metrics_lib
-from tfcourse.models.base import Model
+from tfcourse.models.base import Model, mean_loss
 from tfcourse.tf_compat import tf
 
 NAME = "logistic"
@@ -16,7 +16,7 @@ PLOT_PANEL = "roc"  # tfcourse plot, several features: ROC curve and confusion m
 FITTED = "fitted P({label} = 1)"  # tfcourse plot, one feature: legend of the fitted sigmoid
 
 
-def build(x, y, n_features, seed, n_classes=2):
+def build(x, y, n_features, seed, n_classes=2, row_weights=None):
     """Builds logistic regression in scopes ``logistic_model`` and ``loss``.
 
     The loss is computed from the logits with
@@ -30,6 +30,8 @@ def build(x, y, n_features, seed, n_classes=2):
         n_features: number of features (int >= 1).
         seed: op-level seed (int) of the random-normal initialisers.
         n_classes: not used (the softmax model's number of classes).
+        row_weights: ``[batch, 1]`` float32 weights of the rows' losses (>= 0), or None:
+            the loss is their weighted mean (``base.mean_loss``).
 
     Returns:
         a ``Model`` with logits, probabilities (sigmoid) and predictions
@@ -47,8 +49,8 @@ def build(x, y, n_features, seed, n_classes=2):
         probabilities = tf.sigmoid(logits, name="probabilities")
         predictions = tf.cast(probabilities > 0.5, tf.float32, name="predictions")
     with tf.variable_scope("loss"):
-        loss = tf.reduce_mean(
-            tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits), name="log_loss")
+        loss = mean_loss(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits),
+                         row_weights, "log_loss")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=logits, probabilities=probabilities)
 

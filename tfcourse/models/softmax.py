@@ -6,7 +6,7 @@ import collections
 import numpy as np
 
 from tfcourse import metrics as metrics_lib
-from tfcourse.models.base import Model
+from tfcourse.models.base import Model, mean_loss
 from tfcourse.tf_compat import tf
 
 NAME = "softmax"
@@ -17,7 +17,7 @@ PLOT_PANEL = "confusion"  # tfcourse plot: the confusion matrix of the K classes
 FITTED = None  # no one-feature fit panel: the confusion matrix whatever the number of features
 
 
-def build(x, y, n_features, seed, n_classes=2):
+def build(x, y, n_features, seed, n_classes=2, row_weights=None):
     """Builds softmax regression in scopes ``softmax_model`` and ``loss``.
 
     The loss is the mean of ``tf.nn.softmax_cross_entropy_with_logits_v2`` on
@@ -33,6 +33,8 @@ def build(x, y, n_features, seed, n_classes=2):
         n_features: number of features (int >= 1).
         seed: op-level seed (int) of the random-normal initialisers.
         n_classes: number of classes K (int >= 2).
+        row_weights: ``[batch, 1]`` float32 weights of the rows' losses (>= 0), or None:
+            the loss is their weighted mean (``base.mean_loss``).
 
     Returns:
         a ``Model`` with weights ``[n_features, K]``, bias ``[K]``, logits and
@@ -53,9 +55,9 @@ def build(x, y, n_features, seed, n_classes=2):
     with tf.variable_scope("loss"):
         one_hot = tf.stop_gradient(tf.one_hot(tf.cast(y[:, 0], tf.int32), n_classes,
                                               dtype=tf.float32))
-        loss = tf.reduce_mean(
+        loss = mean_loss(
             tf.nn.softmax_cross_entropy_with_logits_v2(labels=one_hot, logits=logits),
-            name="cross_entropy")
+            row_weights, "cross_entropy")
     return Model(predictions=predictions, loss=loss, weights=weights, bias=bias,
                  logits=logits, probabilities=probabilities)
 
