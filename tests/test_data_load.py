@@ -12,7 +12,7 @@ from tfcourse.errors import DataError, UsageError
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
-from csv_files import as_read, data_config, header_of, make_file, table, write, write_csv
+from csv_files import as_read, data_config, header_of, make_file, table, write_csv
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES_YAML = os.path.join(REPO, "configs", "diabetes.yaml")
