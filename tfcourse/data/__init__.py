@@ -10,8 +10,7 @@
 messages, held-out rows and statistics whether the file is read whole or streamed.
 Data never become a graph constant: the trainer places arrays in the session once or
 streams minibatches through ``tf.data``. This package imports neither TensorFlow nor
-the models: a model's label check is handed in as ``label_error(y) -> None or
-(row, message)``.
+the models: a model's kind of label is handed in (``labels.KINDS``: its ``LABELS``).
 """
 
 import numpy as np
