@@ -178,7 +178,7 @@ def bench_fullbatch(rows, cols):
     tg = graph_lib.build("linear", cols, 0.01, seed=1)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
-        graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
         session.run(tg.train_loop, {tg.steps: 1})
         tf_ms = median_time(lambda: session.run(tg.train_loop, {tg.steps: 1}), 5) * 1e3
     print("\n## 2. Full batch in memory, {} x {} float32 ({:.0f} MB), ms per step".format(
@@ -238,7 +238,7 @@ def _variant_session(variant, rows, cols):
         def load(x, y, mean, std):
             if variant == "folded":
                 graph_lib.set_standardization(session, tg, mean, std)
-            graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+            graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
         return (session, load, lambda: session.run(tg.train_loop, {tg.steps: 1}),
                 tg.model.weights, tg.model.bias)
     graph, init, x_init, y_init, mean_var, std_var, train, weights, bias = _handmade_graph(
@@ -430,7 +430,9 @@ def bench_csvload(workdir, rows, cols):
     path = os.path.join(workdir, "load-{}x{}.csv".format(rows, cols))
     write_float_csv(path, rows, cols)
     pandas_s = pandas_seconds(path)
-    tfcourse_s = median_time(lambda: data.read_csv(path, "label"), 3)
+    data_config = config_lib.resolve(None).data._replace(path=path, label="label",
+                                                          validation_fraction=0.2)
+    tfcourse_s = median_time(lambda: data.read_csv(data_config), 3)
     print("\n## 6. Loading a CSV into memory, {} x {} floats ({:.0f} MB), median of 3".format(
         rows, cols, os.path.getsize(path) / 1e6))
     print("  tfcourse {:.2f} M rows/s ({:.2f} s)   pandas.read_csv {:.2f} M rows/s ({:.2f} s)   "

@@ -187,7 +187,7 @@ def test_diabetes_with_sync_replicas_reaches_least_squares_r2(tmp_path):
     train = data.load(config.data, config.seed).train
     with restore.open_model(model_dir) as loaded:
         assert loaded.spec.standardize and loaded.global_step >= 1000
-        predictions = restore.run_outputs(loaded, train.x)[0]
+        predictions = restore.run_outputs(loaded, train)["predictions"]
     x = np.hstack([train.x, np.ones((len(train.x), 1))]).astype(np.float64)
     optimum = x.dot(np.linalg.lstsq(x, train.y.astype(np.float64), rcond=None)[0])
 
@@ -225,7 +225,7 @@ def test_streamed_csv_is_sharded_across_workers(tmp_path):
     split = data.load(in_memory.data, config.seed)
     with restore.open_model(model_dir) as loaded:
         assert loaded.global_step >= 1500
-        predictions = restore.run_outputs(loaded, split.validation.x)[0]
+        predictions = restore.run_outputs(loaded, split.validation)["predictions"]
     train = split.train
     x = np.hstack([train.x, np.ones((len(train.x), 1))]).astype(np.float64)
     coefficients = np.linalg.lstsq(x, train.y.astype(np.float64), rcond=None)[0]

@@ -4,6 +4,7 @@ import glob
 import os
 
 import numpy as np
+import pytest
 
 from tfcourse import config as config_lib, data, graph as graph_lib
 from tfcourse.train import trainer
@@ -28,7 +29,7 @@ def test_loss_is_mean_squared_error_of_the_fed_rows():
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
         weights, bias, loss = session.run([tg.model.weights, tg.model.bias, tg.model.loss],
-                                          feed_dict={tg.x: x, tg.y: y})
+                                          feed_dict={tg.features: x, tg.y: y})
     expected = np.mean((x.dot(weights) + bias - y) ** 2)
     assert loss == np.float32(expected) or abs(loss - expected) < 1e-6 * abs(expected)
 
@@ -98,7 +99,7 @@ def test_folded_standardisation_equals_z_scores_times_weights():
             graph_lib.set_standardization(session, tg, mean, std)
             weights, bias = session.run([tg.model.weights, tg.model.bias])
             score = tg.model.logits if model == "logistic" else tg.model.predictions
-            value = session.run(score, {tg.x: x, tg.y: y})
+            value = session.run(score, {tg.features: x, tg.y: y})
         expected = ((x - mean) / std).dot(weights) + bias
         np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-4)
         assert tg.model.weights.name == models_scope(model) + "/weights:0"
@@ -124,7 +125,8 @@ def test_no_step_makes_a_standardised_copy_of_the_data():
     data_tensors = [tensor for op in tg.graph.get_operations()
                     if op.name.startswith("original_data/") and op.type != "Assign"
                     for tensor in op.outputs if tensor.shape.ndims == 2 and tensor.shape[1] == 3]
-    assert len(data_tensors) == 3  # x_init, x, the stored data
+    assert len(data_tensors) == 4  # x (fed rows: encoded apart), x_init, features, the stored data
+    data_tensors.remove(tg.x)
     readers = [op for tensor in data_tensors for op in _readers(tensor)]
     assert {op.type for op in readers} == {"MatMul", "Assign"}
     # the model, train_op's gradient, the loop's forward pass and gradient, the loss after the loop
@@ -153,3 +155,54 @@ def test_device_function_makes_the_distributed_graph():
                       if op.type in ("ScalarSummary", "HistogramSummary"))
     assert summaries(tg.graph) == summaries(single.graph) == [
         "linear_model/bias_0", "linear_model/weights_0", "loss/loss"]
+
+
+def test_folded_standardisation_with_a_weight_column_per_class():
+    # weights [3, 4] and bias [4]: W/std divides each row, mean·(W/std) shifts each class's bias
+    rng = np.random.RandomState(1)
+    x = (rng.normal(size=(20, 3)) * [1.0, 30.0, 0.1] + [5.0, 100.0, -2.0]).astype(np.float32)
+    y = rng.randint(4, size=(20, 1)).astype(np.float32)
+    mean, std = _stats(x)
+    tg = graph_lib.build("softmax", 3, 0.01, seed=1, standardize=True, n_classes=4)
+    weights = rng.normal(size=(3, 4)).astype(np.float32)
+    bias = rng.normal(size=4).astype(np.float32)
+    with tf.Session(graph=tg.graph) as session:
+        session.run(tg.init_op)
+        graph_lib.set_standardization(session, tg, mean, std)
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
+        tg.model.weights.load(weights, session)
+        tg.model.bias.load(bias, session)
+        logits, loss = session.run([tg.model.logits, tg.model.loss])
+        session.run(tg.train_op)
+        trained_weights, trained_bias = session.run([tg.model.weights, tg.model.bias])
+    z = ((x - mean) / std).astype(np.float64)
+    np.testing.assert_allclose(logits, z.dot(weights) + bias, rtol=1e-5, atol=1e-4)
+    from tfcourse import reference
+    grads, cost = reference.propagate_softmax(weights.astype(np.float64), bias, z.T, y.T)
+    assert loss == np.float32(cost) or abs(loss - cost) < 1e-5 * cost
+    # the step trains the variables of standardised features: the reference's step on z
+    np.testing.assert_allclose(trained_weights, weights - 0.01 * grads["dw"], rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(trained_bias, bias - 0.01 * grads["db"][:, 0], rtol=1e-5,
+                               atol=1e-6)
+    assert tg.model.weights.name == "softmax_model/weights:0"
+    assert tg.model.weights.shape.as_list() == [3, 4]
+
+
+def test_softmax_summaries_are_one_histogram_per_variable():
+    tg = graph_lib.build("softmax", 2, 0.1, seed=1, n_classes=3)
+    x = np.zeros((5, 2), np.float32)
+    with tf.Session(graph=tg.graph) as session:
+        session.run(tg.init_op)
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, np.zeros((5, 1), np.float32)))
+        summary = tf.Summary.FromString(session.run(tg.summary_op, {tg.steps: 0}))
+        weights, bias = session.run([tg.model.weights, tg.model.bias])
+    values = {value.tag: value for value in summary.value}
+    assert sorted(values) == ["loss/loss", "softmax_model/bias_0", "softmax_model/weights_0"]
+    assert values["softmax_model/weights_0"].histo.num == 6  # [2, 3]: every class's weights
+    assert values["softmax_model/weights_0"].histo.sum == pytest.approx(weights.sum(), abs=1e-6)
+    assert values["softmax_model/bias_0"].histo.num == 3
+    assert values["softmax_model/bias_0"].histo.sum == pytest.approx(bias.sum(), abs=1e-6)
+    # x = 0: the logits are the bias; every label is class 0
+    expected = np.log(np.exp(bias.astype(np.float64)).sum()) - bias[0]
+    assert values["loss/loss"].simple_value == pytest.approx(expected, rel=1e-6)

@@ -147,7 +147,7 @@ def test_show_ops_from_meta_file(linear_dir):
     assert "linear_model/weights:0" in result.ops and "original_data/x:0" in result.ops
     assert "init" in result.ops  # an op without outputs, by its name
     assert any(line.startswith("graph ({}.meta)".format(result.prefix)) for line in lines)
-    assert "  original_data/x:0  PlaceholderWithDefault float32 [None, 1]" in lines
+    assert "  original_data/x:0  Placeholder float32 [None, 1]" in lines
 
 
 def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
@@ -164,7 +164,7 @@ def test_show_ops_rebuilds_a_tfcourse_graph_without_meta(linear_dir, tmp_path):
     from_meta = set(run(linear_dir, show_ops=True)[0].ops)
     assert {"linear_model/predictions:0", "loss/mse:0", "global_step:0",
             "save/restore_all"} <= set(result.ops) & from_meta
-    assert "  original_data/x:0  Placeholder float32 [None, 1]" in lines
+    assert "  original_data/x:0  Pack float32 [None, 1]" in lines
     assert not [name for name in result.ops if name.split("/")[0] in (
         "optimizer", "train_loop", "after_steps", "input") or "x_data" in name]
     assert any(name.startswith("optimizer/") for name in from_meta)
@@ -213,3 +213,65 @@ def test_damaged_checkpoint_is_a_data_error(tmp_path):
         handle.truncate(100)
     with pytest.raises(DataError, match="checkpoint {} cannot be read".format(re.escape(prefix))):
         run(prefix)
+
+
+def table_rows(lines, title):
+    """``{row name: [numbers]}`` and the header cells of the weights table after ``title``."""
+    start = lines.index(title)
+    header = lines[start + 1].split()
+    rows = {}
+    for line in lines[start + 2:]:
+        cells = line.split()
+        rows[cells[0]] = [float(cell) for cell in cells[1:]]
+        if cells[0] == "(bias)":
+            return header, rows
+    raise AssertionError("no (bias) row")
+
+
+def test_weights_table_of_a_linear_model(linear_dir):
+    _, lines = run(linear_dir)
+    header, rows = table_rows(lines, "weights by feature (linear_model/weights, "
+                                     "linear_model/bias):")
+    assert header == ["feature", "weight"] and sorted(rows) == ["(bias)", "x"]
+    prefix = str(linear_dir / "model.ckpt-30")
+    assert rows["x"] == [pytest.approx(tf.train.load_variable(prefix, "linear_model/weights")
+                                       [0, 0], rel=1e-5)]
+    assert rows["(bias)"] == [pytest.approx(tf.train.load_variable(prefix, "linear_model/bias")
+                                            [0], rel=1e-5)]
+
+
+def test_weights_table_of_a_standardised_logistic_model(logistic_dir):
+    result, lines = run(logistic_dir)
+    _, rows = table_rows(lines, "weights by feature (logistic_model/weights, logistic_model/bias; "
+                                "of standardised features):")
+    weights = tf.train.load_variable(result.prefix, "logistic_model/weights")
+    assert list(rows)[:-1] == list(result.spec.feature_names)
+    np.testing.assert_allclose([rows[name][0] for name in result.spec.feature_names],
+                               weights[:, 0], rtol=1e-5)
+
+
+def test_weights_table_of_a_softmax_model_and_its_rebuilt_graph(tmp_path):
+    train(tmp_path, model="softmax", max_step=10)
+    copy = tmp_path / "model"
+    for name in os.listdir(str(copy)):
+        if name.endswith(".meta"):
+            os.remove(str(copy / name))
+    result, lines = run(copy, show_ops=True)
+    header, rows = table_rows(lines, "weights by feature and class (softmax_model/weights, "
+                                     "softmax_model/bias):")
+    assert header == ["feature", "class", "0", "class", "1", "class", "2"]
+    weights = tf.train.load_variable(result.prefix, "softmax_model/weights")
+    bias = tf.train.load_variable(result.prefix, "softmax_model/bias")
+    np.testing.assert_allclose([rows["x1"], rows["x2"], rows["(bias)"]],
+                               np.vstack([weights, bias]), rtol=1e-5)
+    # without a .meta file the inference graph is rebuilt with the checkpoint's three classes
+    assert "  softmax_model/probabilities:0  Softmax float32 [None, 3]" in lines
+
+
+def test_weights_table_with_class_names():
+    lines = inspect_ckpt.weights_table(np.array([[1.5, -0.25], [0.0, 2.0]]), np.array([0.5, -1.0]),
+                                       ["height", "w"], class_names=["setosa", "virginica"])
+    assert lines == ["  feature  setosa  virginica",
+                     "  height      1.5      -0.25",
+                     "  w             0          2",
+                     "  (bias)      0.5         -1"]

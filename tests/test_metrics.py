@@ -1,6 +1,7 @@
 """Tests of tfcourse.metrics against values computed here by hand or with plain numpy."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -175,3 +176,71 @@ def test_format_metrics():
     values = metrics.regression(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0]))
     assert metrics.format_metrics(values) == "mse 0.333333  rmse 0.57735  mae 0.333333  r2 0.5"
     assert metrics.format_metrics({"r2": float("nan")}) == "r2 nan"
+
+
+# Three classes, six rows; predicted (argmax): 0, 1, 1, 2, 2, 0.
+CLASSES = np.array([0, 0, 1, 2, 2, 1])
+CLASS_PROBABILITIES = np.array([
+    [0.7, 0.2, 0.1],
+    [0.3, 0.5, 0.2],
+    [0.1, 0.8, 0.1],
+    [0.2, 0.2, 0.6],
+    [0.1, 0.3, 0.6],
+    [0.5, 0.4, 0.1],
+])
+
+
+def test_multiclass_matches_hand_computation():
+    result = metrics.multiclass(CLASSES, CLASS_PROBABILITIES)
+    assert list(result) == ["log_loss", "accuracy", "f1_macro", "precision[0]", "recall[0]",
+                            "precision[1]", "recall[1]", "precision[2]", "recall[2]"]
+    true_probabilities = CLASS_PROBABILITIES[np.arange(6), CLASSES]  # .7 .3 .8 .6 .6 .4
+    assert result["log_loss"] == pytest.approx(-np.mean(np.log(true_probabilities)), rel=1e-12)
+    assert result["accuracy"] == pytest.approx(4 / 6.0)  # rows 0, 2, 3, 4
+    # class 0: predicted rows 0, 5 (right: 0), actual rows 0, 1 -> precision 1/2, recall 1/2
+    # class 1: predicted rows 1, 2 (right: 2), actual rows 2, 5 -> 1/2, 1/2
+    # class 2: predicted rows 3, 4 (both right), actual rows 3, 4 -> 1, 1
+    expected = {"precision[0]": 0.5, "recall[0]": 0.5, "precision[1]": 0.5, "recall[1]": 0.5,
+                "precision[2]": 1.0, "recall[2]": 1.0}
+    for name, value in expected.items():
+        assert result[name] == pytest.approx(value), name
+    assert result["f1_macro"] == pytest.approx((0.5 + 0.5 + 1.0) / 3)
+    assert all(type(value) is float for value in result.values())
+
+
+def test_multiclass_absent_and_never_predicted_classes_count_zero():
+    # Four classes; class 3 is neither present nor predicted, class 0 never predicted.
+    y = np.array([[0.0], [1.0], [2.0]], np.float32)
+    p = np.array([[0.1, 0.6, 0.2, 0.1], [0.1, 0.7, 0.1, 0.1], [0.0, 0.1, 0.9, 0.0]],
+                 np.float32)
+    result = metrics.multiclass(y, p, class_names=["a", "b", "c", "d"])
+    assert result["precision[a]"] == result["recall[a]"] == 0.0
+    assert result["precision[b]"] == 0.5 and result["recall[b]"] == 1.0
+    assert result["precision[d]"] == result["recall[d]"] == 0.0
+    # F1 per class: a 0, b 2/3, c 1, d 0; the macro mean is over all four
+    assert result["f1_macro"] == pytest.approx((2 / 3.0 + 1.0) / 4)
+    expected_log_loss = -np.mean(np.log(p[np.arange(3), [0, 1, 2]].astype(np.float64) /
+                                        p.astype(np.float64).sum(axis=1)))
+    assert result["log_loss"] == pytest.approx(expected_log_loss, rel=1e-7)
+
+
+def test_multiclass_float32_rows_not_summing_to_one_exactly():
+    # float32 softmax rows miss 1 by a few 1e-8: renormalised, no warning (warnings are errors)
+    rng = np.random.RandomState(1)
+    logits = rng.normal(size=(50, 4)).astype(np.float32)
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y = rng.randint(0, 4, size=(50, 1)).astype(np.float32)
+    result = metrics.multiclass(y, p)
+    exact = np.exp(logits.astype(np.float64))
+    exact /= exact.sum(axis=1, keepdims=True)
+    assert result["log_loss"] == pytest.approx(
+        -np.mean(np.log(exact[np.arange(50), y[:, 0].astype(int)])), rel=1e-6)
+
+
+def test_multiclass_errors():
+    with pytest.raises(ValueError, match="class_names: 2 names for 3 classes"):
+        metrics.multiclass(CLASSES, CLASS_PROBABILITIES, class_names=["a", "b"])
+    for labels, found in (([0, 3], "3"), ([0.5, 1], "0.5"), ([-1, 0], "-1")):
+        with pytest.raises(ValueError, match=r"^label {}: not a class index 0\.\.2$".format(
+                re.escape(found))):
+            metrics.multiclass(np.array(labels), CLASS_PROBABILITIES[:2])

@@ -25,7 +25,7 @@ def graph_values(model, x, y, weights, bias, steps=0, learning_rate=0.1):
     tg = graph_lib.build(model, x.shape[1], learning_rate, seed=0)
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
-        graph_lib.load_data(session, tg, data.Dataset(x, y, None, None, None))
+        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
         tg.model.weights.load(weights, session)
         tg.model.bias.load(bias, session)
         for _ in range(steps):
@@ -95,7 +95,7 @@ def test_logistic_outputs_are_sigmoid_and_threshold():
         tg.model.weights.load([[0.5], [1.0]], session)
         tg.model.bias.load([0.0], session)
         logits, probabilities, predictions = session.run(
-            [tg.model.logits, tg.model.probabilities, tg.model.predictions], {tg.x: x})
+            [tg.model.logits, tg.model.probabilities, tg.model.predictions], {tg.features: x})
     np.testing.assert_allclose(logits[:, 0], [-1.5, 0.0, 2.5], rtol=1e-6)
     np.testing.assert_allclose(probabilities, reference.sigmoid(logits.astype(np.float64)),
                                rtol=1e-6)

@@ -85,8 +85,10 @@ def check_curves(result, run_dir, parts):
 
 
 def outputs_on(model_dir, x):
+    """``(predictions, probabilities)`` of the model in ``model_dir`` on feature matrix ``x``."""
     with restore.open_model(str(model_dir)) as loaded:
-        return restore.run_outputs(loaded, x)
+        values = restore.run_outputs(loaded, data.numeric_dataset(x))
+    return values["predictions"], values.get("probabilities")
 
 
 def write_csv(path, columns, names):
@@ -292,3 +294,43 @@ def test_no_checkpoint_is_a_data_error(tmp_path):
             tmp_path / "empty")):
         make_plot(tmp_path / "empty", tmp_path / "figure.png")
     assert os.listdir(str(tmp_path)) == ["empty"]
+
+
+@pytest.fixture(scope="module")
+def softmax_plot(tmp_path_factory):
+    """Softmax regression on the built-in three-class data, 200 steps, then plotted."""
+    root = tmp_path_factory.mktemp("softmax")
+    trained, config = train(root, "softmax", model="softmax", max_step=200)
+    result, lines = make_plot(config.model_dir, root / "softmax.png")
+    return trained, config, result
+
+
+def test_softmax_draws_the_confusion_matrix_of_its_classes(softmax_plot):
+    from sklearn import metrics as sk_metrics
+    trained, config, result = softmax_plot
+    assert result.panel == "confusion" and result.notes == []
+    check_png(result.output)
+    check_curves(result, trained.run_dir, ["train", "eval"])
+    split = data.load(config.data, config.seed, "classes3")
+    weights = tf.train.load_variable(config.model_dir, "softmax_model/weights")
+    bias = tf.train.load_variable(config.model_dir, "softmax_model/bias")
+    predicted = np.argmax(split.validation.x.dot(weights) + bias, axis=1)
+    expected = sk_metrics.confusion_matrix(split.validation.y[:, 0].astype(int), predicted,
+                                           labels=[0, 1, 2])
+    assert result.data["set"] == "validation" and result.data["classes"] == ("0", "1", "2")
+    np.testing.assert_array_equal(result.data["confusion"], expected)
+    assert expected.sum() == len(split.validation.x) and np.trace(expected) > 0.85 * 124
+
+
+def test_one_feature_softmax_draws_the_confusion_matrix_too(tmp_path):
+    rng = np.random.RandomState(2)
+    labels = rng.randint(3, size=150)
+    write_csv(tmp_path / "one.csv", [labels * 3.0 + rng.normal(size=150), labels],
+              ["size", "response"])
+    write_yaml(tmp_path / "one.yaml", "one.csv", model="softmax")
+    trained, config = train(tmp_path, "one", str(tmp_path / "one.yaml"))
+    result, _ = make_plot(config.model_dir, tmp_path / "one.png")
+    assert result.panel == "confusion" and result.data["confusion"].shape == (3, 3)
+    assert result.data["confusion"].sum() == len(data.load(
+        config.data, config.seed, "classes3").validation.x)
+    check_png(result.output)

@@ -1,5 +1,6 @@
 """Crash safety, signals, divergence, reproducibility and checkpoint checks, with real processes."""
 
+import json
 import os
 import random
 import re
@@ -173,8 +174,12 @@ def test_checkpoint_that_does_not_fit_the_model_is_refused(tmp_path, tfcourse, w
     outcome = tfcourse("train", "--model=logistic", "--max_step=10")
     assert outcome.code == 1
     assert "holds a model with model 'linear', but this run asks for 'logistic'" in outcome.err
-    spec = open("tmp/model/model.json").read()
-    open("tmp/model/model.json", "w").write(spec.replace('"x"', '"x", "z"'))
+    with open("tmp/model/model.json") as handle:
+        spec = json.load(handle)
+    spec["feature_names"].append("z")
+    spec["columns"].append(dict(spec["columns"][0], name="z"))
+    with open("tmp/model/model.json", "w") as handle:
+        json.dump(spec, handle)
     outcome = tfcourse("restore", "--ckpt", "tmp/model")
     assert outcome.code == 1
     assert re.search(r"variable linear_model/weights has shape \[1, 1\], the model expects "

@@ -19,13 +19,14 @@ from tfcourse.errors import UsageError
 
 COLUMN_KINDS = KINDS + ("ignore",)
 
-MODELS = ("linear", "logistic")
+MODELS = ("linear", "logistic", "softmax")
 
 # The data defaults that depend on the model: rows of its built-in data set and the share of
 # them held out (0 for the course's linear data, which has no noise to validate against).
 BUILTIN_DATA_DEFAULTS = {
     "linear": {"n_samples": 100, "validation_fraction": 0.0},
     "logistic": {"n_samples": 500, "validation_fraction": 0.2},
+    "softmax": {"n_samples": 600, "validation_fraction": 0.2},
 }
 CSV_VALIDATION_FRACTION = 0.2
 STREAM_ABOVE_BYTES = 100 * 2 ** 20  # CSV files larger than this are streamed (bytes)
@@ -87,7 +88,8 @@ DATA_SCHEMA = (
     _key("label", "str", None, "name of the CSV column to predict"),
     _key("features", "str_list", None, "CSV columns used as features; null: all but the label"),
     _key("n_samples", "int", None,
-         "samples of the built-in data; null: 100 (linear) or 500 (logistic); not used "
+         "samples of the built-in data; null: 100 (linear), 500 (logistic) or 600 (softmax); "
+         "not used "
          "with data.path", minimum=2,
          maximum=10 ** 7),
     _key("validation_fraction", "fraction", None,
@@ -110,7 +112,7 @@ DATA_SCHEMA = (
     _key("max_categories", "int", 50,
          "categories kept per categorical column, most frequent first; the rest share one "
          "<other> feature", minimum=1, maximum=100000),
-    _key("na_values", "str_list", list(DEFAULT_NA_VALUES),
+    _key("na_values", "str_list", DEFAULT_NA_VALUES,
          "cells read as missing (an empty cell always is)"),
     _key("missing", "str", "impute",
          "rows with missing features: impute (numeric: the training mean plus a <column>_missing "
@@ -218,6 +220,9 @@ def _resolve_data(data, model):
     Raises:
         UsageError: ``data.stream: true`` without ``data.path``.
     """
+    for key in DATA_SCHEMA:  # lists as tuples, as a YAML file's are once checked
+        if key.kind == "str_list" and isinstance(data[key.name], list):
+            data[key.name] = tuple(data[key.name])
     path = data["path"]
     if path is None:
         if data["stream"]:

@@ -84,7 +84,7 @@ def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True, tab
         i_numeric = i_text = 0
         for column in columns:
             if column.kind in TEXT_KINDS:
-                with tf.name_scope(_scope_name(column.name)):
+                with tf.name_scope(op_name(column.name)):
                     table = None
                     if column.kind == "categorical":
                         table = (tables or {}).get(column.name) or _vocabulary_table(
@@ -94,7 +94,7 @@ def encode(x, x_text, columns, na_values=DEFAULT_NA_VALUES, impute_all=True, tab
                 continue
             pieces.add_column(i_numeric)
             if column.indicator:
-                with tf.name_scope(_scope_name(column.name)):
+                with tf.name_scope(op_name(column.name)):
                     pieces.add(_indicator(tf.is_nan(x[:, i_numeric])))
             i_numeric += 1
         return pieces.concat(block, len(numeric))
@@ -165,8 +165,8 @@ class _Pieces(object):
         return tf.concat(tensors, axis=1, name="encoded")
 
 
-def _scope_name(name):
-    """A valid name scope from a column's name (TensorFlow allows ``[A-Za-z0-9_.-/]``)."""
+def op_name(name):
+    """A valid op or scope name from a column's name (TensorFlow allows ``[A-Za-z0-9_.-/]``)."""
     scope = re.sub(r"[^A-Za-z0-9_.\-]", "_", name)
     return scope if re.match(r"[A-Za-z0-9.]", scope) else "c" + scope
 
@@ -286,7 +286,7 @@ def _vocabulary_table(column, na_values):
     for value in tuple(na_values) + ("",):
         if value not in vocabulary and value not in missing_keys:
             missing_keys.append(value)
-    with tf.name_scope(_scope_name(column.name)):
+    with tf.name_scope(op_name(column.name)):
         return hash_table(
             tf.constant(vocabulary + missing_keys, tf.string),
             tf.constant(list(range(n_vocabulary)) + [missing_slot] * len(missing_keys), tf.int64),

@@ -24,11 +24,12 @@ import collections
 from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
     InferenceGraph, build_inference, build_inference_for, feed)
 from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
-from tfcourse.graph_parts import build_model, raw_inputs, saver_for
+from tfcourse.graph_parts import build_model, raw_feed, raw_inputs, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
     set_standardization, standardization_variables)
 from tfcourse import features as features_lib
-from tfcourse.data.types import DEFAULT_NA_VALUES, encoded_names, numeric_columns, text_columns
+from tfcourse.data.types import (DEFAULT_NA_VALUES, as_columns, encoded_names, numeric_columns,
+                                 text_columns)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
@@ -128,12 +129,14 @@ Inputs = collections.namedtuple(
 def _inputs(columns, encoder, stored, n_rows):
     """The graph's inputs in scope ``original_data`` (see ``TrainGraph``)."""
     n_encoded = len(encoded_names(columns))
-    x, x_text, y = raw_inputs(columns)
+    with tf.variable_scope("original_data"):
+        x, x_text, y = raw_inputs(columns)
     encoded = encoder(x, x_text)
     if not stored:
         return Inputs(x, x_text, y, encoded, encoded, None, None, None, None, (encoded, y))
-    x_init, x_text_init, y_init = raw_inputs(columns, "_init")
-    with tf.variable_scope("original_data"):
+    with tf.variable_scope("original_data", auxiliary_name_scope=False), \
+            tf.name_scope("original_data/"):
+        x_init, x_text_init, y_init = raw_inputs(columns, "_init")
         features_data = _data_variable(encoder(x_init, x_text_init, impute_all=False),
                                        "features_data")
         y_data = _data_variable(y_init, "y_data")
@@ -147,13 +150,14 @@ def _inputs(columns, encoder, stored, n_rows):
 
 def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
           standardize=False, batch_source=None, n_rows=None, device_fn=None,
-          train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES):
+          train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES, n_classes=2):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns; the model
-            has one weight per encoded feature (``encoded_names(columns)``).
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns (or an
+            int n: n numeric columns, ``as_columns``); the model has one weight per
+            encoded feature (``encoded_names(columns)``).
         learning_rate: gradient-descent learning rate (float > 0).
         seed: graph-level seed; op-level seeds derive from it (int).
         freeze: names of model variables ("weights", "bias") to leave out of
@@ -178,12 +182,15 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         sync_replicas: with N > 0, wrap the optimizer in
             ``tf.train.SyncReplicasOptimizer`` aggregating N replicas' gradients.
         na_values: text cells the encoder reads as missing.
+        n_classes: number of classes of a softmax model (int >= 2; the
+            labels are its class indices); other models ignore it.
 
     Returns:
         a ``TrainGraph``.
     """
     distributed = device_fn is not None
     with_loop = not distributed if train_loop is None else train_loop
+    columns = as_columns(columns)
     n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default(), tf.device(device_fn):
@@ -193,14 +200,16 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         encoder = features_lib.Encoder(columns, na_values)
         inputs = _inputs(columns, encoder, not distributed, n_rows)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, inputs.features, inputs.y, n_features, seed, statistics)
+        model = build_model(model_name, inputs.features, inputs.y, n_features, seed, statistics,
+                            n_classes)
         iterator = (_minibatches(batch_source, columns, batch_source.batch_size)
                     if batch_source else None)
 
         def loss_again(data=None):  # the same variables, new ops (inside the loop, after it)
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
                 return build_model(model_name, *(data or inputs.train_data),
-                                   n_features=n_features, seed=seed, statistics=statistics).loss
+                                   n_features=n_features, seed=seed, statistics=statistics,
+                                   n_classes=n_classes).loss
 
         def batch_loss():
             if iterator is None:
@@ -254,23 +263,12 @@ def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync
     return build(config.model, spec.columns, config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
                  device_fn=device_fn, sync_replicas=sync_replicas,
-                 na_values=config.data.na_values)
+                 na_values=config.data.na_values, n_classes=len(spec.classes or ()) or 2)
 
 
 def session_config(log_device_placement=False):
     """The ``tf.ConfigProto`` every single-process tfcourse session uses."""
     return tf.ConfigProto(log_device_placement=log_device_placement)
-
-
-def raw_feed(x, x_text, dataset, y=None):
-    """The feed of a ``tfcourse.data.Dataset``'s raw inputs to placeholders ``x`` and
-    ``x_text`` (and its labels to ``y`` when given)."""
-    feed = {x: dataset.x}
-    if x_text is not None:
-        feed[x_text] = dataset.text
-    if y is not None:
-        feed[y] = dataset.y
-    return feed
 
 
 def load_data(session, train_graph, dataset):
@@ -285,7 +283,7 @@ def feed_rows(session, train_graph, dataset):
     encoded features (encoded by the graph, once per call) and labels."""
     tg = train_graph
     encoded = session.run(tg.encoded, raw_feed(tg.x, tg.x_text, dataset))
-    feed = {tg.features: encoded}
+    values = {tg.features: encoded}
     if dataset.y is not None:
-        feed[tg.y] = dataset.y
-    return feed
+        values[tg.y] = dataset.y
+    return values

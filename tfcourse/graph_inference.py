@@ -4,12 +4,11 @@ inspect, export) builds it; any tfcourse checkpoint restores into it.
 """
 
 import collections
-import re
 
 from tfcourse import features as features_lib, models
-from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, encoded_names, numeric_columns,
-                                 text_columns)
-from tfcourse.graph_parts import build_model, saver_for
+from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, as_columns, encoded_names,
+                                 numeric_columns, text_columns)
+from tfcourse.graph_parts import build_model, raw_feed, saver_for
 from tfcourse.standardization import standardization_variables
 from tfcourse.tf_compat import tf
 
@@ -29,7 +28,8 @@ Attributes:
         directly to run many rows at once.
     y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
     model: the ``tfcourse.models.Model`` on the encoded features and ``y``.
-    outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` plus, for
+    outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` (softmax's
+        probabilities ``[None, n_classes]``) plus, for
         a classifier, ``label`` (``[None]`` string: the predicted class as the label
         column spells it).
     global_step: int64 scalar variable (restored, never incremented).
@@ -40,7 +40,7 @@ Attributes:
 
 
 def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_NA_VALUES,
-                    classes=None):
+                    classes=None, n_classes=None):
     """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
     Its variables have the training graph's names (``global_step``,
@@ -49,15 +49,18 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
 
     Args:
         model_name: a key of ``tfcourse.models.MODELS``.
-        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns.
+        columns: tuple of ``tfcourse.data.types.Column``, the raw input columns (or an
+            int n: n numeric columns, ``as_columns``).
         standardize: whether the model standardises its features.
         seed: seed of the initialisers (their values are replaced by a restore).
         na_values: text cells the encoder reads as missing.
         classes: the label's classes in index order (tuple of str), or None.
+        n_classes: a softmax model's classes without names (int), when ``classes`` is None.
 
     Returns:
         an ``InferenceGraph``.
     """
+    columns = as_columns(columns)
     n_features = len(encoded_names(columns))
     graph = tf.Graph()
     with graph.as_default():
@@ -67,7 +70,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
         with tf.name_scope("inputs"):
             for column in columns:
                 dtype = tf.string if column.kind in TEXT_KINDS else tf.float32
-                inputs[column.name] = tf.placeholder(dtype, [None], name=_op_name(column.name))
+                inputs[column.name] = tf.placeholder(dtype, [None], name=features_lib.op_name(column.name))
         with tf.variable_scope("original_data"):
             numeric = [inputs[column.name] for column in numeric_columns(columns)]
             text = [inputs[column.name] for column in text_columns(columns)]
@@ -79,7 +82,8 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
             y = tf.placeholder(tf.float32, [None, 1], name="y")
         encoded = features_lib.Encoder(columns, na_values)(x, x_text)
         statistics = standardization_variables(n_features) if standardize else None
-        model = build_model(model_name, encoded, y, n_features, seed, statistics)
+        model = build_model(model_name, encoded, y, n_features, seed, statistics,
+                            len(classes or ()) or n_classes or 2)
         outputs = models.get(model_name).outputs(model)
         if classes is not None:
             outputs["label"] = tf.gather(tf.constant(list(classes)),
@@ -97,18 +101,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
 def feed(inference_graph, dataset, labels=False):
     """The feed of a ``tfcourse.data.Dataset``'s raw inputs (and labels when ``labels``)."""
     tg = inference_graph
-    values = {tg.x: dataset.x}
-    if tg.x_text is not None:
-        values[tg.x_text] = dataset.text
-    if labels:
-        values[tg.y] = dataset.y
-    return values
-
-
-def _op_name(name):
-    """A valid op name for a column name (TensorFlow allows ``[A-Za-z0-9_.\-/]``)."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.\-]", "_", name)
-    return cleaned if re.match(r"[A-Za-z0-9.]", cleaned) else "c" + cleaned
+    return raw_feed(tg.x, tg.x_text, dataset, tg.y if labels else None)
 
 
 def build_inference_for(config, spec):

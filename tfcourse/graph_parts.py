@@ -9,28 +9,38 @@ from tfcourse.tf_compat import tf
 
 
 def raw_inputs(columns, suffix=""):
-    """Placeholders ``original_data/x<suffix>`` (``[None, n_numeric]`` float32, the numeric
-    columns), ``original_data/x_text<suffix>`` (``[None, n_text]`` string, the other columns;
-    None when there are none) and ``original_data/y<suffix>`` (``[None, 1]`` float32
-    labels), as ``tfcourse.data.types.Column`` describes them."""
-    with tf.variable_scope("original_data"):
-        x = tf.placeholder(tf.float32, [None, len(numeric_columns(columns))], name="x" + suffix)
-        n_text = len(text_columns(columns))
-        x_text = (tf.placeholder(tf.string, [None, n_text], name="x_text" + suffix)
-                  if n_text else None)
-        y = tf.placeholder(tf.float32, [None, 1], name="y" + suffix)
+    """Placeholders ``x<suffix>`` (``[None, n_numeric]`` float32, the numeric columns),
+    ``x_text<suffix>`` (``[None, n_text]`` string, the other columns; None when there are
+    none) and ``y<suffix>`` (``[None, 1]`` float32 labels) in the current scope, as
+    ``tfcourse.data.types.Column`` describes them."""
+    x = tf.placeholder(tf.float32, [None, len(numeric_columns(columns))], name="x" + suffix)
+    n_text = len(text_columns(columns))
+    x_text = tf.placeholder(tf.string, [None, n_text], name="x_text" + suffix) if n_text else None
+    y = tf.placeholder(tf.float32, [None, 1], name="y" + suffix)
     return x, x_text, y
 
 
-def build_model(model_name, x, y, n_features, seed, statistics):
-    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map."""
+def raw_feed(x, x_text, dataset, y=None):
+    """The feed of a ``tfcourse.data.Dataset``'s raw inputs to ``x`` and ``x_text`` (and its
+    labels to ``y`` when given)."""
+    values = {x: dataset.x}
+    if x_text is not None:
+        values[x_text] = dataset.text
+    if y is not None:
+        values[y] = dataset.y
+    return values
+
+
+def build_model(model_name, x, y, n_features, seed, statistics, n_classes=2):
+    """The model on raw ``x``; with ``statistics`` (mean, std) standardised in its linear map.
+    ``n_classes`` goes to the model's builder (softmax regression's K; the others ignore it)."""
     if statistics is None:
-        return models.get(model_name).build(x, y, n_features, seed)
+        return models.get(model_name).build(x, y, n_features, seed, n_classes)
     found = {}
     with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False,
                            custom_getter=fold_standardization(statistics[0], statistics[1],
                                                               found)):
-        model = models.get(model_name).build(x, y, n_features, seed)
+        model = models.get(model_name).build(x, y, n_features, seed, n_classes)
     return model._replace(weights=found["weights"], bias=found["bias"])
 
 

@@ -4,6 +4,8 @@ Regression: MSE, RMSE, MAE, R² (coefficient of determination, 1 - SS_res / SS_t
 Classification: log loss, accuracy, precision, recall, F1 (positive class 1)
 and ROC AUC; precision and F1 are 0 when nothing is predicted positive, ROC AUC
 is NaN when the labels hold one class only.
+Several classes: log loss, accuracy, macro F1 and each class's precision and recall
+(0 for a class never predicted, or never present).
 """
 
 import collections
@@ -69,6 +71,55 @@ def classification(y_true, probabilities, threshold=0.5):
         ("roc_auc", float(sk_metrics.roc_auc_score(y_true, probabilities)) if both
          else float("nan")),
     ])
+
+
+def multiclass(y_true, probabilities, class_names=None):
+    """Metrics of K classes.
+
+    The predicted class is the most probable one (the first on a tie). Macro F1 is
+    the unweighted mean of the K classes' F1 scores (scikit-learn's
+    ``f1_score(average="macro")`` over every class 0..K-1, present or not).
+
+    Args:
+        y_true: ``[n]`` or ``[n, 1]`` class indices 0..K-1 (any numeric dtype).
+        probabilities: ``[n, K]`` predicted P(y = k) (each row is renormalised to sum
+            to 1 in float64 before the log loss: float32 rows miss 1 by ~1e-7).
+        class_names: K names (str) for the per-class keys, or None: the indices.
+
+    Returns:
+        OrderedDict of float: log_loss, accuracy, f1_macro, then per class
+        ``precision[<name>]`` and ``recall[<name>]``.
+
+    Raises:
+        ValueError: ``class_names`` is not K names, or a label is not one of 0..K-1.
+    """
+    sk_metrics = _sk_metrics()
+    probabilities = np.asarray(probabilities, np.float64)
+    n_classes = probabilities.shape[1]
+    names = [str(k) for k in range(n_classes)] if class_names is None else list(class_names)
+    if len(names) != n_classes:
+        raise ValueError("class_names: {} names for {} classes".format(len(names), n_classes))
+    y_true = np.ravel(y_true)
+    outside = (y_true != np.round(y_true)) | (y_true < 0) | (y_true >= n_classes)
+    if outside.any():
+        raise ValueError("label {:g}: not a class index 0..{}".format(
+            float(y_true[outside][0]), n_classes - 1))
+    y_true = y_true.astype(np.int64)
+    labels = list(range(n_classes))
+    y_pred = np.argmax(probabilities, axis=1)
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    values = collections.OrderedDict([
+        ("log_loss", float(sk_metrics.log_loss(y_true, probabilities, labels=labels))),
+        ("accuracy", float(sk_metrics.accuracy_score(y_true, y_pred))),
+        ("f1_macro", float(sk_metrics.f1_score(y_true, y_pred, labels=labels, average="macro",
+                                               zero_division=0))),
+    ])
+    precision, recall, _, _ = sk_metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0)
+    for name, class_precision, class_recall in zip(names, precision, recall):
+        values["precision[{}]".format(name)] = float(class_precision)
+        values["recall[{}]".format(name)] = float(class_recall)
+    return values
 
 
 def format_metrics(values):

@@ -6,9 +6,13 @@ features. Instead of computing ``(x − mean)/std`` (a new ``[batch, n_features]
 tensor every step: 0.6–1.4 s per step on 1,000,000 × 100 rows against 0.1 s
 without), the statistics are folded into the model's linear map:
 ``x·(W/std) + (b − mean·W/std)`` equals ``((x − mean)/std)·W + b``, and only
-``[n_features, 1]``-sized tensors are new per step. ``scripts/bench.py``
-(section ``standardize``) compares this with standardising per step and with
-storing standardised rows once.
+weight-sized tensors are new per step. ``scripts/bench.py`` (section
+``standardize``) compares this with standardising per step and with storing
+standardised rows once.
+
+The weights are ``[n_features, K]`` and the bias ``[K]`` (K = 1 but for softmax
+regression's K classes): ``W/std`` divides row i of W by ``std[i]``, and
+``mean·(W/std)`` is a ``[K]`` shift of the bias, column by column.
 """
 
 from tfcourse.tf_compat import tf
@@ -35,7 +39,8 @@ def fold_standardization(mean, std, found):
     names and their meaning (weights of standardised features) do not change.
 
     Args:
-        mean, std: ``[n_features]`` float32 tensors.
+        mean, std: ``[n_features]`` float32 tensors (the weights are
+            ``[n_features, K]``, the bias ``[K]``, for any K >= 1).
         found: dict filled with the real variables by their last name part
             (``"weights"``, ``"bias"``).
 

@@ -3,7 +3,9 @@
 Works on any TensorFlow (V2-format) checkpoint, not only tfcourse's: the
 variables are read with ``tf.train.NewCheckpointReader``, without building a
 model. When tfcourse's ``config.yaml`` and ``model.json`` sit beside the
-checkpoint, the saved config and model spec are shown too.
+checkpoint, the saved config and model spec are shown too, and the model's
+weights as a table: a row per feature (and the bias), a column per class of a
+softmax model (one ``weight`` column for linear and logistic regression).
 """
 
 import collections
@@ -12,7 +14,8 @@ import os
 
 import numpy as np
 
-from tfcourse import model_dir as model_dir_lib
+from tfcourse import model_dir as model_dir_lib, models
+from tfcourse.data.types import encoded_names
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 
@@ -126,10 +129,11 @@ def _read_tfcourse_metadata(directory, out):
         return None, None
 
 
-def _show_metadata(config, spec, out):
+def _show_metadata(config, spec, values, out):
     out("tfcourse model spec ({}): {} regression, features [{}], label {}, standardize {}".format(
         model_dir_lib.SPEC_FILE, spec.model, ", ".join(spec.feature_names), spec.label,
         spec.standardize))
+    _show_weights(values, spec, out)
     out("saved config ({}):".format(model_dir_lib.CONFIG_FILE))
     for key, value in config.to_dict().items():
         if isinstance(value, dict):
@@ -137,6 +141,50 @@ def _show_metadata(config, spec, out):
                 out("  {}.{}: {}".format(key, sub_key, sub_value))
         else:
             out("  {}: {}".format(key, value))
+
+
+def weights_table(weights, bias, feature_names, class_names=None):
+    """A table of a model's weights, as lines of text.
+
+    Args:
+        weights: ``[n_features, K]`` array; bias: ``[K]`` array.
+        feature_names: the n_features row names.
+        class_names: K column names, or None: ``weight`` for K = 1, else
+            ``class 0`` .. ``class K-1``.
+
+    Returns:
+        list of str: a header line, a line per feature, then ``(bias)``; values in
+        ``{:.6g}`` form, right-aligned.
+    """
+    n_columns = weights.shape[1]
+    if class_names is None:
+        class_names = (["weight"] if n_columns == 1
+                       else ["class {}".format(k) for k in range(n_columns)])
+    rows = [["feature"] + [str(name) for name in class_names]]
+    for name, values in zip(list(feature_names) + ["(bias)"], np.vstack([weights, bias[None]])):
+        rows.append([name] + ["{:.6g}".format(value) for value in values])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join([row[0].ljust(widths[0])] +
+                             [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])])
+            for row in rows]
+
+
+def _show_weights(values, spec, out):
+    """Prints the weights table of a tfcourse model's checkpoint values (``weights_table``),
+    unless its weights do not fit the spec's features."""
+    scope = models.get(spec.model).SCOPE
+    weights, bias = values.get(scope + "/weights"), values.get(scope + "/bias")
+    if (weights is None or bias is None or weights.ndim != 2 or bias.shape != weights.shape[1:]
+            or weights.shape[0] != len(spec.feature_names)):
+        return
+    class_names = None
+    if spec.classes and len(spec.classes) == weights.shape[1]:  # softmax: a column per class
+        class_names = ["class {}".format(name) for name in spec.classes]
+    out("weights by feature{} ({}/weights, {}/bias{}):".format(
+        "" if weights.shape[1] == 1 else " and class", scope, scope,
+        "; of standardised features" if spec.standardize else ""))
+    for line in weights_table(weights, bias, encoded_names(spec.columns), class_names):
+        out(line)
 
 
 def _graph_from_meta(meta_path):
@@ -151,9 +199,10 @@ def _graph_from_meta(meta_path):
     return graph
 
 
-def _graph_from_tfcourse(config, spec):
+def _graph_from_tfcourse(config, spec, values):
     """Builds a tfcourse model's inference graph (what ``restore`` and ``export`` use) from its
     saved config and spec."""
+    del values
     from tfcourse import graph as graph_lib  # only needed without a .meta file
     return graph_lib.build_inference_for(config, spec).graph
 
@@ -170,13 +219,13 @@ def graph_names(graph):
     return found
 
 
-def _show_ops(prefix, config, spec, out):
+def _show_ops(prefix, config, spec, values, out):
     """Prints the graph's names; returns them, or None when no graph is available."""
     meta_path = prefix + ".meta"
     if os.path.exists(meta_path):
         graph, source = _graph_from_meta(meta_path), meta_path
     elif spec is not None:
-        graph = _graph_from_tfcourse(config, spec)
+        graph = _graph_from_tfcourse(config, spec, values)
         source = "inference graph rebuilt from {}".format(model_dir_lib.SPEC_FILE)
     else:
         out("graph: not available (no {} and no tfcourse model.json beside it)".format(meta_path))
@@ -223,8 +272,8 @@ def inspect(path, show_ops=False, out=print):
         out("  {}  {} {}  = {}".format(info.name, info.shape, info.dtype, format_value(value)))
     config, spec = _read_tfcourse_metadata(os.path.dirname(prefix) or ".", out)
     if spec is not None:
-        _show_metadata(config, spec, out)
-    ops = _show_ops(prefix, config, spec, out) if show_ops else None
+        _show_metadata(config, spec, values, out)
+    ops = _show_ops(prefix, config, spec, values, out) if show_ops else None
     return InspectResult(prefix=prefix, global_step=global_step,
                          variables=[info for info, _ in variables], ops=ops, config=config,
                          spec=spec)

@@ -3,8 +3,10 @@
 Data panel: with one feature, the data points and the fitted line (linear) or
 sigmoid P(y = 1 | x) (logistic); with more, predicted against actual values
 and the y = x diagonal (linear), or the ROC curve and the confusion matrix
-(logistic). Last panel: train and eval ``loss/loss`` read back from the events
-files of the model's training runs (listed in its ``model.json``).
+(logistic); softmax regression: the confusion matrix of its classes, whatever
+the number of features. Last panel: train and eval ``loss/loss`` read back from
+the events files of the model's training runs (listed in its ``model.json``;
+``tfcourse.commands.curves``).
 """
 
 import collections
@@ -20,11 +22,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from tfcourse import files, models  # noqa: E402
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import restore
+from tfcourse.data.types import rows_of
+from tfcourse.commands.curves import (  # noqa: F401, E402  (read_loss, LOSS_TAG: API)
+    LOSS_TAG, learning_curves, read_loss)
 from tfcourse.errors import UsageError  # noqa: E402
-from tfcourse.tf_compat import tf  # noqa: E402
 
 FIGSIZE, DPI = (12.0, 4.5), 100  # inches, dots per inch: the PNG is 1200 x 450 pixels
-LOSS_TAG = "loss/loss"
 GRID_POINTS = 200  # points of the fitted line or sigmoid
 MAX_POINTS = 5000  # rows per set drawn in a scatter (evenly spaced rows beyond that)
 
@@ -34,15 +37,18 @@ PlotResult.__doc__ = """What ``plot`` drew.
 Attributes:
     output: the PNG file written (str); size: ``(width, height)`` in pixels.
     panel: "fit" (one feature), "predicted_vs_actual" (linear), "roc"
-        (logistic, with a confusion matrix), or None (no data).
+        (logistic, with a confusion matrix), "confusion" (softmax), or None (no data).
     data: dict of the arrays plotted (1-D float arrays): fit: ``train_x``,
         ``train_y``, ``validation_x``, ``validation_y`` (None without a
         validation split), ``line_x``, ``line_y`` (predictions, or
         probabilities for logistic regression); predicted_vs_actual:
         ``train_actual``, ``train_predicted``, ``validation_actual``,
         ``validation_predicted``; roc: ``set`` ("validation" or "train"),
-        ``fpr``, ``tpr``, ``auc`` (float; all None with one class) and
-        ``confusion`` (``[2, 2]`` int counts, rows actual 0/1, columns predicted 0/1).
+        ``fpr``, ``tpr``, ``auc`` (float; all None with one class),
+        ``confusion`` (``[2, 2]`` int counts, rows actual 0/1, columns predicted 0/1)
+        and ``classes`` (the class names, ``("0", "1")``); confusion: ``set``,
+        ``confusion`` (``[K, K]`` int counts, rows actual, columns predicted class
+        0..K-1) and ``classes`` (K names).
     curves: dict "train" / "eval" -> ``(steps, losses)`` arrays (those found).
     run_dir: the run directory the curves come from, or None.
     notes: list of str, what could not be plotted and why.
@@ -68,18 +74,18 @@ def model_data(loaded):
 
 
 def _sets(split):
-    """``(name, x, y)`` of the training and validation rows, at most ``MAX_POINTS`` each."""
+    """``(name, dataset)`` of the training and validation rows, at most ``MAX_POINTS`` each."""
     for name, dataset in (("train", split.train), ("validation", split.validation)):
         if dataset is not None:
             rows = np.unique(np.linspace(0, len(dataset.x) - 1, MAX_POINTS).astype(int))
-            yield name, dataset.x[rows], dataset.y[rows, 0]
+            yield name, rows_of(dataset, rows)
 
 
 def fit_data(loaded, split):
     """Points and the fitted line (linear) or sigmoid (logistic) of a one-feature model."""
     values = {"validation_x": None, "validation_y": None}
-    for name, x, y in _sets(split):
-        values[name + "_x"], values[name + "_y"] = x[:, 0], y
+    for name, dataset in _sets(split):
+        values[name + "_x"], values[name + "_y"] = dataset.x[:, 0], dataset.y[:, 0]
     shown = [v for k, v in values.items() if k.endswith("_x") and v is not None]
     low, high = min(v.min() for v in shown), max(v.max() for v in shown)
     low, high = (low - 1.0, high + 1.0) if low == high else (low, high)
@@ -93,9 +99,9 @@ def fit_data(loaded, split):
 def predicted_vs_actual(loaded, split):
     """Actual and predicted values of the training and validation rows (linear)."""
     values = {"validation_actual": None, "validation_predicted": None}
-    for name, x, y in _sets(split):
-        values[name + "_actual"] = y
-        values[name + "_predicted"] = restore.run_outputs(loaded, x)[0][:, 0]
+    for name, dataset in _sets(split):
+        values[name + "_actual"] = dataset.y[:, 0]
+        values[name + "_predicted"] = restore.run_outputs(loaded, dataset)["predictions"][:, 0]
     return values
 
 
@@ -104,9 +110,10 @@ def roc_data(loaded, split):
     from sklearn import metrics as sk_metrics  # as tfcourse.metrics: imported when needed
     name, dataset = (("validation", split.validation) if split.validation is not None
                      else ("train", split.train))
-    predictions, probabilities = restore.run_outputs(loaded, dataset.x)
+    outputs = restore.run_outputs(loaded, dataset)
+    predictions, probabilities = outputs["predictions"], outputs["probabilities"]
     y = dataset.y[:, 0].astype(int)
-    values = {"set": name, "fpr": None, "tpr": None, "auc": None,
+    values = {"set": name, "fpr": None, "tpr": None, "auc": None, "classes": loaded.spec.classes,
               "confusion": sk_metrics.confusion_matrix(y, predictions[:, 0].astype(int),
                                                        labels=[0, 1])}
     if len(np.unique(y)) == 2:
@@ -115,44 +122,18 @@ def roc_data(loaded, split):
     return values
 
 
-def read_loss(directory):
-    """``(steps, losses)`` arrays of the ``loss/loss`` scalars in a directory's events
-    files, sorted by step; a truncated record (a killed run) ends a file quietly."""
-    found = []
-    for name in sorted(n for n in os.listdir(directory) if n.startswith("events.out.tfevents")):
-        try:
-            for event in tf.train.summary_iterator(os.path.join(directory, name)):
-                found.extend((event.step, value.simple_value) for value in event.summary.value
-                             if value.tag == LOSS_TAG)
-        except tf.errors.OpError:
-            pass
-    found.sort(key=lambda pair: pair[0])
-    return np.array([s for s, _ in found], np.int64), np.array([v for _, v in found])
-
-
-def learning_curves(run_dirs):
-    """The loss curves of a model's training runs, joined in order (a resumed model's runs
-    continue each other; where two runs hold the same step, the later run's value is kept).
-
-    Args:
-        run_dirs: the model's ``run-*`` directories, oldest first (``model_dir_lib.read_runs``).
-
-    Returns:
-        ``(run_dir, curves)``: the newest run with events, and "train" / "eval" mapped to
-        ``(steps, losses)``; ``(None, {})`` when no run has events.
-    """
-    joined, newest = {}, None
-    for run_dir in run_dirs:
-        for part in ("train", "eval"):
-            path = os.path.join(run_dir, part)
-            steps, losses = read_loss(path) if os.path.isdir(path) else ((), ())
-            if len(steps):
-                newest = run_dir
-                joined.setdefault(part, {}).update(zip(steps.tolist(), losses.tolist()))
-    curves = dict((part, (np.array(sorted(values), np.int64),
-                          np.array([values[step] for step in sorted(values)])))
-                  for part, values in joined.items())
-    return newest, curves
+def confusion_data(loaded, split):
+    """Confusion matrix of the K classes on the validation rows (else the training rows)."""
+    from sklearn import metrics as sk_metrics  # as tfcourse.metrics: imported when needed
+    name, dataset = (("validation", split.validation) if split.validation is not None
+                     else ("train", split.train))
+    outputs = restore.run_outputs(loaded, dataset)
+    predictions, n_classes = outputs["predictions"], outputs["probabilities"].shape[1]
+    confusion = sk_metrics.confusion_matrix(dataset.y[:, 0].astype(int),
+                                            predictions[:, 0].astype(int),
+                                            labels=list(range(n_classes)))
+    return {"set": name, "confusion": confusion,
+            "classes": loaded.spec.classes}
 
 
 def _note(ax, text):
@@ -197,13 +178,16 @@ def _draw_roc(ax, values):
 
 
 def _draw_confusion(ax, values):
-    counts = values["confusion"]
+    counts, ticks = values["confusion"], list(range(len(values["classes"])))
     ax.imshow(counts, cmap="Blues")
     for (row, col), count in np.ndenumerate(counts):
-        ax.text(col, row, str(count), ha="center", va="center", fontsize="large",
+        ax.text(col, row, str(count), ha="center", va="center",
+                fontsize="large" if len(ticks) <= 5 else "small",
                 color="white" if count > counts.max() / 2 else "black")
-    ax.set(xticks=[0, 1], yticks=[0, 1], xlabel="predicted", ylabel="actual",
+    ax.set(xticks=ticks, yticks=ticks, xlabel="predicted", ylabel="actual",
            title="confusion matrix ({})".format(values["set"]))
+    ax.set_xticklabels(values["classes"])
+    ax.set_yticklabels(values["classes"])
 
 
 def _draw_curves(ax, run_dir, curves):
@@ -233,6 +217,8 @@ def _figure(loaded, panel, values, note, run_dir, curves):
     elif panel == "roc":
         _draw_roc(axes[0], values)
         _draw_confusion(axes[1], values)
+    elif panel == "confusion":
+        _draw_confusion(axes[0], values)
     else:
         _note(axes[0], note)
     _draw_curves(axes[-1], run_dir, curves)
@@ -250,13 +236,16 @@ def _save(figure, output):
         figure.savefig(stream_, format="png", dpi=DPI)
 
 
-_PANELS = {"predicted_vs_actual": predicted_vs_actual, "roc": roc_data}
+_PANELS = {"predicted_vs_actual": predicted_vs_actual, "roc": roc_data,
+           "confusion": confusion_data}
 
 
 def _data_panel(loaded, split):
-    if len(loaded.spec.feature_names) == 1:
+    model = models.get(loaded.spec.model)
+    columns = loaded.spec.columns
+    if len(columns) == 1 and columns[0].kind == "numeric" and model.FITTED is not None:
         return "fit", fit_data(loaded, split)
-    panel = models.get(loaded.spec.model).PLOT_PANEL
+    panel = model.PLOT_PANEL
     return panel, _PANELS[panel](loaded, split)
 
 

@@ -122,11 +122,8 @@ def training_data(loaded):
 
 
 def _values(array):
-    """``0.123456`` for one value, ``[0.1, 0.2]`` for several."""
-    values = np.ravel(array)
-    if len(values) == 1:
-        return "{:.6f}".format(values[0])
-    return "[" + ", ".join("{:.6f}".format(value) for value in values) + "]"
+    """``0.123456``, or ``0.1, 0.2`` for several values."""
+    return ", ".join("{:.6f}".format(value) for value in np.ravel(array))
 
 
 def _report_data(loaded, out):
@@ -184,12 +181,12 @@ def restore(ckpt, predict=None, out=print):
             values = run_outputs(loaded, rows)
             predictions, probabilities = values["predictions"], values.get("probabilities")
             for i in range(len(predictions)):
-                extra = ("" if probabilities is None
-                         else "  (probability {})".format(_values(probabilities[i])))
-                label = " ({})".format(values["label"][i].decode()) if "label" in values else ""
-                out("prediction for {} = {}: {:.6g}{}{}".format(
-                    ", ".join(spec.feature_names), ", ".join(cells[i]),
-                    predictions[i, 0], label, extra))
+                extra = ("" if probabilities is None else "  (probabilit{} {})".format(
+                    "y" if probabilities.shape[1] == 1 else "ies", _values(probabilities[i])))
+                shown = (values["label"][i].decode("utf-8") if "label" in values
+                         else "{:.6g}".format(predictions[i, 0]))
+                out("prediction for {} = {}: {}{}".format(
+                    ", ".join(spec.feature_names), ", ".join(cells[i]), shown, extra))
     return RestoreResult(checkpoint=loaded.checkpoint, global_step=loaded.global_step,
                          weights=weights, bias=bias, loss=loss, predictions=predictions,
                          probabilities=probabilities)

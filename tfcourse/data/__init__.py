@@ -23,7 +23,8 @@ from tfcourse.data.cells import pandas
 from tfcourse.data.columns import standardization  # noqa: F401  (part of this package's API)
 from tfcourse.data.inputs import model_inputs, numbers, unseen  # noqa: F401
 from tfcourse.data.types import (  # noqa: F401  (part of this package's API)
-    TEXT_KINDS, Dataset, Split, Streamed, encoded_names, numeric_columns, text_columns)
+    TEXT_KINDS, Dataset, Split, Streamed, encoded_names, numeric_columns, numeric_dataset,
+    text_columns)
 from tfcourse.errors import UsageError
 
 MAX_VALIDATION_ROWS = 100000

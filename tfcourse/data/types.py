@@ -2,6 +2,8 @@
 
 import collections
 
+import numpy as np
+
 Dataset = collections.namedtuple("Dataset", "x text y columns label classes source")
 Dataset.__doc__ = """A data set in memory, as a model takes it.
 
@@ -86,6 +88,28 @@ DEFAULT_NA_VALUES = ("NA", "N/A", "NaN", "nan", "null", "None", "?")
 def numeric_column(name, fill=None, indicator=False):
     """A numeric ``Column`` (the only kind of a model saved before column types existed)."""
     return Column(name, "numeric", fill, indicator, (), (), (), False, False)
+
+
+def as_columns(columns):
+    """``columns`` (a sequence of ``Column``), or for an int n, n numeric columns
+    ``x1``..``xn`` without gaps (fill 0.): the course's plain feature matrix."""
+    if isinstance(columns, int):
+        return tuple(numeric_column("x{}".format(i + 1), 0.0) for i in range(columns))
+    return tuple(columns)
+
+
+def numeric_dataset(x, y=None, label="y", source="arrays"):
+    """A ``Dataset`` of a plain ``[n, d]`` float32 feature matrix (``as_columns(d)``)."""
+    return Dataset(x=np.asarray(x, np.float32), text=None,
+                   y=None if y is None else np.asarray(y, np.float32).reshape(-1, 1),
+                   columns=as_columns(np.shape(x)[1]), label=label, classes=None, source=source)
+
+
+def rows_of(dataset, index):
+    """The ``Dataset`` of some of ``dataset``'s rows (``index``: ints, a slice or a mask)."""
+    return dataset._replace(x=dataset.x[index],
+                            text=None if dataset.text is None else dataset.text[index],
+                            y=None if dataset.y is None else dataset.y[index])
 
 
 def numeric_columns(columns):

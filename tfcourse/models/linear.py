@@ -16,7 +16,7 @@ PLOT_PANEL = "predicted_vs_actual"  # tfcourse plot, several features: predicted
 FITTED = "fitted line"  # tfcourse plot, one feature: legend of the fitted curve
 
 
-def build(x, y, n_features, seed):
+def build(x, y, n_features, seed, n_classes=2):
     """Builds linear regression in scopes ``linear_model`` and ``loss``.
 
     Args:
@@ -24,11 +24,13 @@ def build(x, y, n_features, seed):
         y: ``[batch, 1]`` float32 targets.
         n_features: number of features (int >= 1).
         seed: op-level seed (int) of the random-normal initialisers.
+        n_classes: not used (the softmax model's number of classes).
 
     Returns:
         a ``Model``; ``loss`` is the mean squared error
         ``reduce_mean(square(x·W + b - y))``.
     """
+    del n_classes
     with tf.variable_scope(SCOPE):
         weights = tf.get_variable(
             "weights", [n_features, 1], tf.float32,

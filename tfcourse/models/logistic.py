@@ -16,7 +16,7 @@ PLOT_PANEL = "roc"  # tfcourse plot, several features: ROC curve and confusion m
 FITTED = "fitted P({label} = 1)"  # tfcourse plot, one feature: legend of the fitted sigmoid
 
 
-def build(x, y, n_features, seed):
+def build(x, y, n_features, seed, n_classes=2):
     """Builds logistic regression in scopes ``logistic_model`` and ``loss``.
 
     The loss is computed from the logits with
@@ -29,11 +29,13 @@ def build(x, y, n_features, seed):
         y: ``[batch, 1]`` float32 labels in {0., 1.}.
         n_features: number of features (int >= 1).
         seed: op-level seed (int) of the random-normal initialisers.
+        n_classes: not used (the softmax model's number of classes).
 
     Returns:
         a ``Model`` with logits, probabilities (sigmoid) and predictions
         (1. where the probability is above 0.5, else 0.).
     """
+    del n_classes
     with tf.variable_scope(SCOPE):
         weights = tf.get_variable(
             "weights", [n_features, 1], tf.float32,

@@ -40,7 +40,7 @@ def worker_batches(split, spec, config):
 
 def build_worker_graph(config, model_spec, spec, sync=False):
     """The single-process training graph (``tfcourse.graph.build_for``) with its variables on
-    the ps tasks and its ops on this worker; minibatches are fed to ``x`` and ``y``."""
+    the ps tasks and its ops on this worker; minibatches are fed to ``x``, ``x_text`` and ``y``."""
     setter = tf.train.replica_device_setter(
         worker_device="/job:{}/task:{}".format(spec.job_name, spec.task_index),
         cluster=tf.train.ClusterSpec(spec.cluster))

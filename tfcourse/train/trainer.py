@@ -25,7 +25,8 @@ TrainResult.__doc__ = """What a training run ended with.
 Attributes:
     global_step: int, the step reached.
     loss: float, the training loss at that step.
-    weights: ``[n_features, 1]`` float32 numpy array; bias: ``[1]`` float32.
+    weights: ``[n_features, K]`` float32 numpy array; bias: ``[K]`` float32 (K = 1, or a
+        softmax model's classes).
     run_dir: the run's TensorBoard directory, or None if nothing was trained.
     checkpoint: prefix of the latest checkpoint.
     eval_metrics: OrderedDict of the last validation metrics, or None.
@@ -84,6 +85,15 @@ def _initialize(session, tg, split, spec, state, source):
         source.skip = step  # the batches already trained on
         session.run(tg.input_init)
     return step
+
+
+def _features(spec):
+    """``3 features``, or ``13 features from 7 columns`` when columns are encoded."""
+    n_columns, n_features = len(spec.columns), len(data.encoded_names(spec.columns))
+    plural = "" if n_features == 1 else "s"
+    if n_columns == n_features:
+        return "{} feature{}".format(n_features, plural)
+    return "{} feature{} from {} columns".format(n_features, plural, n_columns)
 
 
 def _print(line):
@@ -176,10 +186,9 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                     out(line)
                 for line in split.warnings:
                     warn(line)
-                out("training {} regression on {} ({} training rows, {} feature{}{}); "
+                out("training {} regression on {} ({} training rows, {}{}); "
                     "summaries in {}".format(
-                        config.model, split.train.source, n_rows,
-                        len(spec.feature_names), "" if len(spec.feature_names) == 1 else "s",
+                        config.model, split.train.source, n_rows, _features(spec),
                         ", batches of {}".format(config.data.batch_size) if source else "",
                         run.run_dir))
                 step = run.loop(step)

@@ -1,9 +1,8 @@
-"""NumPy reference implementation of the course's math.
+"""The binary case of ``tfcourse.reference``: sigmoid, logistic and linear regression.
 
-Used to cross-check the TensorFlow graphs. Conventions follow the course:
-samples are columns, so ``X`` has shape ``(n_x, m)``, labels ``Y`` have shape
-``(1, m)``, weights ``w`` have shape ``(n_x, 1)`` and the bias ``b`` is a
-scalar. Everything except :func:`sigmoid` is computed in float64.
+Samples are columns: ``X`` ``(n_x, m)``, labels ``Y`` ``(1, m)``, weights ``w``
+``(n_x, 1)``, the bias ``b`` a scalar. Everything except :func:`sigmoid` is
+computed in float64.
 """
 import numpy as np
 
@@ -154,7 +153,7 @@ def linear_propagate(w, b, X, Y):
 
 
 def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
-                      learning_rate, print_cost):
+                      learning_rate, print_cost, validate=_validate):
     """Gradient descent shared by :func:`optimize` and :func:`linear_optimize`.
 
     Each iteration i computes (grads, cost) at the current parameters, then
@@ -162,10 +161,13 @@ def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
     arrays; the inputs are never modified). The cost is
     recorded (and printed if ``print_cost``) when i % 100 == 0.
 
+    ``validate`` checks and converts the arguments (softmax regression has its own).
+
     Returns:
         Tuple (params, grads, costs): params = {"w": (n_x, 1) float64 array,
-        "b": python float}; grads from the last iteration; costs a list of
-        python floats for iterations 0, 100, 200, ...
+        "b": python float} (softmax: w (n_x, K), b (K, 1) float64 arrays);
+        grads from the last iteration; costs a list of python floats for
+        iterations 0, 100, 200, ...
 
     Raises:
         ValueError: If num_iterations < 1 or the shapes do not fit.
@@ -173,7 +175,7 @@ def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
     if num_iterations < 1:
         raise ValueError("num_iterations must be >= 1, got %r"
                          % (num_iterations,))
-    w, b, X, Y = _validate(w, b, X, Y)
+    w, b, X, Y = validate(w, b, X, Y)
     costs = []
     for i in range(num_iterations):
         grads, cost = propagate_fn(w, b, X, Y)
