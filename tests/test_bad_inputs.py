@@ -208,7 +208,7 @@ def test_valid_typed_file_trains_and_evaluates(corpus, tfcourse):
         "columns: island categorical (3 categories, <missing>), smoker boolean, visit date, "
         "weight numeric (gaps: filled with the mean, plus weight_missing)",
         "positive class: label = 'M' (probability is P(label = 'M'))"]
-    assert "(31 training rows, 4 features)" in outcome.out
+    assert "(31 training rows, 8 features from 4 columns)" in outcome.out
     evaluated = tfcourse("evaluate", "--ckpt=typed", "--input=valid_typed.csv")
     assert evaluated.code == 0, evaluated.err
     assert "on valid_typed.csv (40 rows)" in evaluated.out

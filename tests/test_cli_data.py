@@ -78,7 +78,7 @@ def test_gaps_and_rows_without_a_label_train_with_notes(workdir, tfcourse):
         "columns: a numeric, b numeric (gaps: filled with the mean, plus b_missing)",
         "dropped 1 row without a label",
         "positive class: label = '1' (probability is P(label = '1'))"]
-    assert "(7 training rows, 2 features)" in outcome.out
+    assert "(7 training rows, 3 features from 2 columns)" in outcome.out
     write_config(workdir, text, data_keys={"validation_fraction": 0.0, "missing": "drop"})
     outcome = tfcourse("train", "--config", "c.yaml", "--model_dir", "dropped")
     assert outcome.code == 0, outcome.err

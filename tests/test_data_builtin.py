@@ -37,7 +37,8 @@ def test_multiclass_data():
     dataset = builtin.multiclass_data(600, seed=42)
     assert dataset.x.shape == (600, 2) and dataset.y.shape == (600, 1)
     assert dataset.x.dtype == dataset.y.dtype == np.float32
-    assert dataset.feature_names == ("x1", "x2") and dataset.label == "y"
+    assert tuple(column.name for column in dataset.columns) == ("x1", "x2")
+    assert dataset.label == "y" and dataset.text is None and dataset.classes == ("0", "1", "2")
     counts = np.bincount(dataset.y[:, 0].astype(int))
     assert len(counts) == 3 and counts.min() > 150  # about 200 each
     angles = 2 * np.pi * np.arange(3) / 3
