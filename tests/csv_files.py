@@ -61,3 +61,23 @@ def make_file(tmp_path, n_rows=1000, n_features=3, seed=0, name="data.csv", **kw
     path = str(tmp_path / name)
     write_csv(path, header_of(values), values, **kwargs)
     return path, as_read(values)
+
+
+def write(tmp_path, content, name="data.csv"):
+    """Writes ``content`` (str as UTF-8 without newline translation, or bytes); returns the
+    path (str)."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def data_config(model="linear", **values):
+    """A resolved data config (as ``config.resolve`` makes it for ``model``) with ``values``."""
+    from tfcourse import config as config_lib
+    fields = config_lib.resolve(None, {"model": model}).to_dict()["data"]
+    fields.update(values)
+    for name in ("features", "ignore", "na_values"):
+        fields[name] = tuple(fields[name]) if fields[name] is not None else None
+    return config_lib.DataConfig(**fields)

@@ -85,23 +85,46 @@ CASES = [
     (["evaluate", "--ckpt=nowhere", "--input=missing_cell.csv"], DATA, r"no checkpoint at nowhere"),
     (["restore", "--ckpt=damaged_state"], DATA, r"damaged_state/checkpoint names no checkpoint"),
     (["restore", "--ckpt=model", "--predict="], USAGE, r"flag --predict is empty"),
-    (["restore", "--ckpt=model", "--predict=1,,2"], USAGE, r"flag --predict: empty value in '1,,2'"),
-    (["restore", "--ckpt=model", "--predict=1e40"], USAGE, r"'1e40' holds a value out of float32 range"),
+    (["restore", "--ckpt=model", "--predict=abc"], USAGE,
+     r"^tfcourse restore: error: flag --predict: 'abc' is not a number \(column x\)$"),
+    (["restore", "--ckpt=model", "--predict=1e40"], USAGE,
+     r"^tfcourse restore: error: flag --predict: '1e40' is not finite as float32 \(column x\)$"),
     # CSV data
     (["train", "--config=csv_empty.yaml"], DATA, r"empty\.csv: empty file, expected a header row"),
     (["train", "--config=csv_header_only.yaml"], DATA, r"header_only\.csv: no data rows after the header"),
     (["train", "--config=csv_missing_cell.yaml"], DATA, r"missing_cell\.csv:3:2 \(column 'b'\): "
-                                                        r"missing value"),
-    (["train", "--config=csv_non_numeric.yaml"], DATA, r"non_numeric\.csv:3:2 \(column 'b'\): 'four' is "
-                                                       r"not a number"),
+                                                        r"missing value \(data\.missing: error\)$"),
+    (["train", "--config=csv_non_numeric.yaml"], DATA,
+     r"non_numeric\.csv:9:2 \(column 'b'\): 'four' is not a number \(1 of the 16 training values "
+     r"are not; data\.columns: \{b: categorical\} reads the column as categories\)$"),
     (["train", "--config=csv_ragged.yaml"], DATA, r"ragged\.csv:3: expected 3 fields as in the header, "
                                                   r"found 4"),
     (["train", "--config=csv_only_label.yaml"], DATA, r"only_label\.csv: no feature column"),
     (["train", "--config=csv_labels_not_binary.yaml"], DATA,
-     r"labels_not_binary\.csv:3:3 \(column 'label'\): labels must be 0 or 1 for logistic regression, "
-     r"found -1, 2"),
-    (["train", "--config=csv_non_finite.yaml"], DATA, r"non_finite\.csv:3:2 \(column 'b'\): '1e39' is "
-                                                      r"not finite"),
+     r"labels_not_binary\.csv \(column 'label'\): 3 classes in the training rows \(-1, 0, 2\): "
+     r"logistic regression needs exactly 2; use --model softmax$"),
+    (["train", "--config=csv_one_class.yaml"], DATA,
+     r"one_class\.csv \(column 'label'\): the training rows' labels hold one class only \(yes\): "
+     r"a classifier needs two or more$"),
+    (["train", "--config=csv_positive.yaml"], DATA,
+     r"valid_variants\.csv \(column 'label'\): data\.positive = 'yes' is not one of the label's "
+     r"classes: 0, 1\.0$"),
+    (["train", "--config=csv_not_a_date.yaml"], DATA,
+     r"not_a_date\.csv:3:2 \(column 'day'\): '2020-02-30' is not a date \(YYYY-MM-DD or "
+     r"YYYY/MM/DD\)$"),
+    (["train", "--config=csv_unknown_ignore.yaml"], DATA,
+     r"valid_variants\.csv: column\(s\) 'weight' of data\.columns / data\.ignore not found; "
+     r"columns are: größe, 温度, label$"),
+    (["train", "--config=csv_column_kind.yaml"], USAGE,
+     r"csv_column_kind\.yaml:6:3: columns\.a = 'text': expected one of: numeric, boolean, date, "
+     r"categorical, ignore$"),
+    (["train", "--config=csv_delimiter.yaml"], USAGE,
+     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML\) or "
+     r"auto$"),
+    (["train", "--config=csv_missing_policy.yaml"], USAGE,
+     r"csv_missing_policy\.yaml:6:3: missing = 'skip': expected one of: impute, drop, error$"),
+    (["train", "--config=csv_non_finite.yaml"], DATA, r"non_finite\.csv:3:2 \(column 'b'\): '1e\+39' "
+                                                      r"is not finite \(as float32\)$"),
     (["train", "--config=csv_duplicate_columns.yaml"], DATA, r"duplicate_columns\.csv:1:2: duplicate "
                                                              r"column name 'a'"),
     (["train", "--config=csv_unknown_label.yaml"], DATA, r"unknown_label\.csv: label column 'label' not "
@@ -167,8 +190,28 @@ def test_bad_input(corpus, tfcourse, args, code, message):
 def test_valid_variants_train(corpus, tfcourse):
     outcome = tfcourse("train", "--config=csv_valid_variants.yaml", "--model_dir=m")
     assert outcome.code == 0, outcome.err
+    # the held-out rows have label "1"; the training rows spell the class "1.0"
+    assert outcome.out.splitlines()[:2] == [
+        "columns: größe numeric, 温度 numeric",
+        "positive class: label = '1.0' (probability is P(label = '1.0'))"]
     restored = tfcourse("restore", "--ckpt=m")
     assert "logistic regression: größe, 温度 -> label" in restored.out
+    evaluated = tfcourse("evaluate", "--ckpt=m", "--input=valid_variants.csv")
+    assert evaluated.code == 0, evaluated.err  # labels 1 and 1.0 are the one class
+
+
+def test_valid_typed_file_trains_and_evaluates(corpus, tfcourse):
+    # semicolons, CRLF, a categorical column with gaps, yes/no/Yes, dates, NA, M/B labels
+    outcome = tfcourse("train", "--config=csv_valid_typed.yaml", "--model_dir=typed")
+    assert outcome.code == 0, outcome.err
+    assert outcome.out.splitlines()[:2] == [
+        "columns: island categorical (3 categories, <missing>), smoker boolean, visit date, "
+        "weight numeric (gaps: filled with the mean, plus weight_missing)",
+        "positive class: label = 'M' (probability is P(label = 'M'))"]
+    assert "(31 training rows, 8 features from 4 columns)" in outcome.out
+    evaluated = tfcourse("evaluate", "--ckpt=typed", "--input=valid_typed.csv")
+    assert evaluated.code == 0, evaluated.err
+    assert "on valid_typed.csv (40 rows)" in evaluated.out
 
 
 def test_no_traceback_from_a_real_process(corpus, tfcourse_process):

@@ -119,3 +119,53 @@ def test_old_saved_config_with_nulls_resolves_the_same_way(tmp_path):
     config = config_lib.from_dict(saved, "old config.yaml")
     assert config == config_lib.resolve(None, {"model": "logistic"})
     assert config.data.n_samples == 500
+
+
+# --- the typed-column data keys ------------------------------------------------------------------
+
+
+def test_typed_column_keys_defaults():
+    data = config_lib.resolve().data
+    assert (data.columns, tuple(data.ignore), data.max_categories) == (None, (), 50)
+    assert tuple(data.na_values) == ("NA", "N/A", "NaN", "nan", "null", "None", "?")
+    assert (data.missing, data.delimiter, data.positive) == ("impute", ",", None)
+
+
+def test_typed_column_keys_from_yaml_round_trip(tmp_path):
+    path = write(tmp_path, 'data:\n  delimiter: "\\t"\n  na_values: []\n  ignore: [id]\n'
+                           "  columns: {a: categorical, b: ignore, c: date}\n  positive: 'yes'\n"
+                           "  missing: drop\n  max_categories: 7\n")
+    config = config_lib.resolve(path)
+    data = config.data
+    assert data.columns == {"a": "categorical", "b": "ignore", "c": "date"}
+    assert (data.delimiter, data.na_values, data.ignore) == ("\t", (), ("id",))
+    assert (data.positive, data.missing, data.max_categories) == ("yes", "drop", 7)
+    assert config_lib.from_dict(config.to_dict(), "saved") == config
+    assert config_lib.resolve(write(tmp_path, "data:\n  delimiter: auto\n", "a.yaml")).data.delimiter \
+        == "auto"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("data:\n  columns: a\n",
+     r"^\S*c\.yaml:2:3: columns = 'a': expected a mapping of column names to types$"),
+    ("data:\n  columns: {a: text}\n",
+     r"^\S*c\.yaml:2:3: columns\.a = 'text': expected one of: numeric, boolean, date, "
+     r"categorical, ignore$"),
+    ("data:\n  missing: skip\n",
+     r"^\S*c\.yaml:2:3: missing = 'skip': expected one of: impute, drop, error$"),
+    ("data:\n  delimiter: ';;'\n",
+     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML\) "
+     r"or auto$"),
+    ("data:\n  delimiter: ''\n", r"^\S*c\.yaml:2:3: delimiter = '': expected a string$"),
+    ("data:\n  max_categories: 0\n", r"^\S*c\.yaml:2:3: max_categories = 0: expected an integer >= 1$"),
+    ("data:\n  max_categories: 100001\n",
+     r"^\S*c\.yaml:2:3: max_categories = 100001: expected an integer <= 100000$"),
+    ("data:\n  na_values: NA\n", r"^\S*c\.yaml:2:3: na_values = 'NA': expected a list of strings$"),
+    ("data:\n  ignore: a\n", r"^\S*c\.yaml:2:3: ignore = 'a': expected a list of strings$"),
+    ("data:\n  positive: 1\n", r"^\S*c\.yaml:2:3: positive = 1: expected a string$"),
+])
+def test_typed_column_keys_are_checked(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(UsageError) as error:
+        config_lib.resolve(path)
+    assert re.search(message, str(error.value)), str(error.value)

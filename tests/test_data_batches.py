@@ -9,7 +9,7 @@ from tfcourse import config as config_lib, data
 from tfcourse.data import batches
 from tfcourse.errors import DataError, UsageError
 
-from csv_files import make_file, table
+from csv_files import data_config as resolved_data_config, make_file, table, write
 
 FRACTION = 0.2
 SEED = 7
@@ -43,7 +43,8 @@ def data_config(**values):
 @pytest.fixture
 def scanned(tmp_path):
     path, values = make_file(tmp_path, n_rows=1000)
-    split = data.scan(path, "y", None, None, FRACTION, SEED, block_bytes=2000)
+    split = data.scan(resolved_data_config(path=path, label="y", validation_fraction=FRACTION),
+                      "number", SEED, block_bytes=2000)
     held = data.split.is_validation(np.arange(1000), FRACTION, SEED)
     return split.train, values, held
 
@@ -110,7 +111,8 @@ def test_streamed_batches_skip_continues_exactly(scanned, skip, shuffle_buffer):
 
 def test_streamed_batches_of_a_file_changed_after_the_scan(tmp_path):
     path, _ = make_file(tmp_path, n_rows=200)
-    streamed = data.scan(path, "y", None, None, FRACTION, SEED).train
+    streamed = data.scan(resolved_data_config(path=path, label="y", validation_fraction=FRACTION),
+                         "number", SEED).train
     with open(path, "a") as handle:
         handle.write("1,2,abc,4\n")
     with pytest.raises(DataError) as error:
@@ -123,8 +125,9 @@ def test_streamed_batches_of_a_file_changed_after_the_scan(tmp_path):
 @pytest.fixture
 def in_memory():
     values = table(500).astype(np.float32)
-    dataset = data.Dataset(x=values[:, :-1], y=values[:, -1:], feature_names=("id", "x1", "x2"),
-                           label="y", source="test")
+    columns = tuple(data.types.numeric_column(name, 0.0) for name in ("id", "x1", "x2"))
+    dataset = data.Dataset(x=values[:, :-1], text=None, y=values[:, -1:], columns=columns,
+                           label="y", classes=None, source="test")
     return data.split_dataset(dataset, FRACTION, SEED), values
 
 
@@ -242,3 +245,87 @@ def test_batch_source_chooses_full_batch_memory_or_streamed_batches(tmp_path, in
     np.testing.assert_array_equal(
         next(source())[0], take(batches.streamed_batches(streamed_split.train, 20, 40, SEED),
                                 4, 5)[0][0])
+
+
+# --- text columns: batches of (x, text, y), each row whole -----------------------------------------
+
+COLORS = ("red", "green", "blue")
+
+
+def text_file(tmp_path, n_rows=600):
+    """A file with a numeric id, a categorical colour (gaps on every 50th row), a date and a
+    label; returns the path and the expected ``(text [n, 2], y [n])`` of each id."""
+    dates = np.datetime64("2020-01-01") + np.arange(n_rows)
+    colors = ["" if i % 50 == 0 else COLORS[i % 3] for i in range(n_rows)]
+    lines = ["id,color,when,y"] + ["{},{},{},{}".format(i, colors[i], dates[i], i / 2.0)
+                                  for i in range(n_rows)]
+    path = write(tmp_path, "\n".join(lines) + "\n", "text.csv")
+    text = np.array([[colors[i], str(dates[i])] for i in range(n_rows)], object)
+    return path, text, np.arange(n_rows) / 2.0
+
+
+def check_text_batch(batch, text, y, batch_size=None):
+    x, batch_text, batch_y = batch
+    assert batch_text.dtype == object and batch_text.shape == (len(x), 2)
+    assert batch_size is None or len(x) == batch_size
+    ids = x[:, 0].astype(np.int64)
+    assert batch_text.tolist() == text[ids].tolist()
+    np.testing.assert_array_equal(batch_y[:, 0], y[ids].astype(np.float32))
+    return ids
+
+
+def test_streamed_and_memory_batches_carry_the_text_columns(tmp_path):
+    path, text, y = text_file(tmp_path)
+    config = resolved_data_config(path=path, label="y", validation_fraction=FRACTION)
+    streamed = data.scan(config, "number", SEED, block_bytes=1500)
+    memory = data.read_csv(config, "number", SEED)
+    columns = streamed.train.decided.columns
+    assert [(c.name, c.kind) for c in columns] == [("id", "numeric"), ("color", "categorical"),
+                                                   ("when", "date")]
+    assert columns == memory.train.columns and columns[1].missing_category
+    held = data.split.is_validation(np.arange(600), FRACTION, SEED)
+    n_train = int((~held).sum())
+    for generator in (batches.streamed_batches(streamed.train, 32, 100, SEED),
+                      batches.memory_batches(memory.train, 32, SEED)):
+        ids = np.concatenate([check_text_batch(batch, text, y, 32)
+                              for batch in take(generator, 0, n_train // 32)])
+        assert len(np.unique(ids)) == len(ids) and not held[ids].any()
+    (x, batch_text, _), = take(batches.streamed_batches(streamed.train, n_train, 0, SEED), 0, 1)
+    np.testing.assert_array_equal(x, memory.train.x)  # file order, unshuffled
+    assert batch_text.tolist() == memory.train.text.tolist() == text[~held].tolist()
+    assert streamed.validation.text.tolist() == memory.validation.text.tolist() == (
+        text[held].tolist())
+
+
+@pytest.mark.parametrize("shuffle_buffer", [0, 64])
+def test_sharded_batches_with_text_columns_cover_an_epoch(tmp_path, shuffle_buffer):
+    path, text, y = text_file(tmp_path, 300)
+    config = resolved_data_config(path=path, label="y", validation_fraction=FRACTION)
+    held = data.split.is_validation(np.arange(300), FRACTION, SEED)
+    for train in (data.scan(config, "number", SEED, block_bytes=700).train,
+                  data.read_csv(config, "number", SEED).train):
+        seen = []
+        for index in range(3):
+            generator = batches.sharded_batches(train, index, 3, 10, SEED, shuffle_buffer)
+            rows = share(int((~held).sum()), (shuffle_buffer or 65536)
+                         if isinstance(train, data.Streamed) else int((~held).sum()), index, 3)
+            ids = []
+            while len(ids) < rows:
+                ids.extend(check_text_batch(next(generator), text, y).tolist())
+            seen.append(ids)
+        assert sorted(sum(seen, [])) == np.flatnonzero(~held).tolist()
+
+
+def test_batch_source_with_text_columns(tmp_path):
+    path, text, y = text_file(tmp_path, 200)
+    config = resolved_data_config(path=path, label="y", validation_fraction=FRACTION,
+                                  batch_size=16, stream=True, shuffle_buffer=50)
+    split = data.load(config, SEED)
+    source = batches.batch_source(split, config, SEED)
+    source.skip = 2
+    first = next(source())
+    assert len(first) == 3
+    expected = take(batches.streamed_batches(split.train, 16, 50, SEED), 2, 3)[0]
+    for got, want in zip(first, expected):
+        assert got.tolist() == want.tolist()
+    check_text_batch(first, text, y, 16)

@@ -3,11 +3,14 @@
 import numpy as np
 
 from tfcourse.data import builtin
+from tfcourse.data.types import numeric_column
 
 
 def test_course_data():
     dataset = builtin.course_data(100, seed=42)
     assert dataset.x.shape == dataset.y.shape == (100, 1)
+    assert dataset.text is None and dataset.classes is None and dataset.label == "y"
+    assert dataset.columns == (numeric_column("x", 0.0),)
     assert dataset.x.dtype == dataset.y.dtype == np.float32
     np.testing.assert_allclose(dataset.y, 0.8 * dataset.x + 0.7, rtol=1e-6)
     np.testing.assert_array_equal(dataset.x, builtin.course_data(100, seed=42).x)
@@ -18,7 +21,9 @@ def test_classification_data():
     dataset = builtin.classification_data(500, seed=42)
     assert dataset.x.shape == (500, 5) and dataset.y.shape == (500, 1)
     assert dataset.x.dtype == dataset.y.dtype == np.float32
-    assert dataset.feature_names == ("x1", "x2", "x3", "x4", "x5")
+    assert tuple(column.name for column in dataset.columns) == ("x1", "x2", "x3", "x4", "x5")
+    assert all(column.kind == "numeric" and not column.indicator for column in dataset.columns)
+    assert dataset.text is None and dataset.classes == ("0", "1")
     assert set(np.unique(dataset.y).tolist()) == {0.0, 1.0}
     assert 0 < dataset.y.sum() < 500
     again = builtin.classification_data(500, seed=42)
@@ -32,7 +37,8 @@ def test_multiclass_data():
     dataset = builtin.multiclass_data(600, seed=42)
     assert dataset.x.shape == (600, 2) and dataset.y.shape == (600, 1)
     assert dataset.x.dtype == dataset.y.dtype == np.float32
-    assert dataset.feature_names == ("x1", "x2") and dataset.label == "y"
+    assert tuple(column.name for column in dataset.columns) == ("x1", "x2")
+    assert dataset.label == "y" and dataset.text is None and dataset.classes == ("0", "1", "2")
     counts = np.bincount(dataset.y[:, 0].astype(int))
     assert len(counts) == 3 and counts.min() > 150  # about 200 each
     angles = 2 * np.pi * np.arange(3) / 3

@@ -1,15 +1,15 @@
-"""Tests of tfcourse.data.columns: column choice, the one statistics routine, the label check."""
+"""Tests of tfcourse.data.columns: column choice and the one statistics routine (the label's
+classes: test_data_labels.py)."""
 
 import numpy as np
 import pytest
 
 from tfcourse.data import columns, csv_reader
 from tfcourse.errors import DataError
-from tfcourse.models import logistic
 
 
 def header(*names):
-    return csv_reader.Header("f.csv", tuple(names), 1)
+    return csv_reader.Header("f.csv", tuple(names), 1, ",")
 
 
 def test_select_features_defaults_to_all_but_label():
@@ -53,16 +53,17 @@ def test_moments_in_chunks_equal_the_whole(cuts):
     np.testing.assert_allclose(std, whole_std, rtol=1e-7)
 
 
-def test_label_check_names_line_and_column_in_blocks(monkeypatch):
-    monkeypatch.setattr(columns, "CHECK_ROWS", 4)
-    check = columns.LabelCheck(header("a", "y"), "y", logistic.label_error)
-    y = np.array([0, 1, 1, 0, 0, 1, 7, 0, 3, 1], np.float32)
-    lines = np.arange(10) + 2
-    check.add(y[:3], lines[:3])
-    check.add(y[3:], lines[3:])
-    assert str(check.error()) == ("f.csv:8:2 (column 'y'): labels must be 0 or 1 for logistic "
-                                  "regression, found 7")  # the block of rows 4..7 only
-    assert columns.LabelCheck(header("a", "y"), "y", None).error() is None
+def test_moments_far_from_zero_keep_the_variance():
+    # Sums of x - x[0]: a column near 1e9 with spread 1 keeps its variance (float64).
+    x = (1e9 + np.random.RandomState(2).normal(size=(1000, 1))).astype(np.float64)
+    moments = columns.Moments(1)
+    moments.add(x[:500])
+    moments.add(x[500:])
+    mean, var = moments.mean_var()
+    np.testing.assert_allclose(mean, x.mean(axis=0), rtol=1e-15)
+    np.testing.assert_allclose(var, x.var(axis=0), rtol=1e-9)
+    empty = columns.Moments(2).mean_var()
+    assert empty[0].tolist() == [0.0, 0.0] and empty[1].tolist() == [0.0, 0.0]
 
 
 def test_label_column_missing():

@@ -9,26 +9,16 @@ import pytest
 from tfcourse import config as config_lib, data
 from tfcourse.data import batches
 from tfcourse.errors import DataError, UsageError
-from tfcourse.models import logistic
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
 
-from csv_files import as_read, header_of, make_file, table, write_csv
+from csv_files import as_read, data_config, header_of, make_file, table, write_csv
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES_YAML = os.path.join(REPO, "configs", "diabetes.yaml")
 BREAST_CANCER = os.path.join(REPO, "data", "breast_cancer.csv")
 FRACTION = 0.2
 SEED = 7
-
-
-def data_config(model="linear", **values):
-    """A resolved data config (as ``config.resolve`` makes it) with ``values``."""
-    config = config_lib.resolve(None, {"model": model})
-    fields = config.to_dict()["data"]
-    fields.update(values)
-    fields["features"] = tuple(fields["features"]) if fields["features"] else None
-    return config_lib.DataConfig(**fields)
 
 
 # --- built-in data -------------------------------------------------------------------------------
@@ -43,7 +33,7 @@ def test_load_built_in_course_data():
 
 
 def test_load_built_in_classes():
-    split = data.load(data_config("logistic"), 42, "classes", logistic.label_error)
+    split = data.load(data_config("logistic"), 42, "classes", "binary")
     held = data.split.is_validation(np.arange(500), 0.2, 42)
     expected = data.classification_data(500, 42)
     np.testing.assert_array_equal(split.train.x, expected.x[~held])
@@ -79,9 +69,9 @@ def test_load_csv_needs_a_label(tmp_path):
 
 def test_load_breast_cancer_with_chosen_features_and_no_validation():
     split = data.load(data_config(path=BREAST_CANCER, label="malignant", validation_fraction=0.0,
-                                  features=("mean_radius", "worst_area")), 1, "classes",
-                      logistic.label_error)
+                                  features=("mean_radius", "worst_area")), 1, "classes", "binary")
     assert split.validation is None and split.train.x.shape == (569, 2)
+    assert split.train.classes == ("0", "1") and split.train.y.sum() == 212
 
 
 # --- in memory and streamed: the same rows, split and statistics ----------------------------------
@@ -109,7 +99,7 @@ def test_diabetes_streamed_and_in_memory_hold_out_the_same_rows_with_the_same_st
     np.testing.assert_array_equal(memory.train.y, y)
     np.testing.assert_allclose(memory.mean, streamed.mean, rtol=1e-7)  # float32 rounding
     np.testing.assert_allclose(memory.std, streamed.std, rtol=1e-7)
-    full = data.read_csv(config.data.path, "progression")
+    full = data.read_csv(config.data._replace(validation_fraction=0.0)).train
     held = data.split.is_validation(np.arange(442), 0.2, config.seed)
     np.testing.assert_array_equal(memory.validation.x, full.x[held])
 
@@ -117,7 +107,8 @@ def test_diabetes_streamed_and_in_memory_hold_out_the_same_rows_with_the_same_st
 @pytest.mark.parametrize("block_bytes", [300, 4096, 2 ** 24])
 def test_scan_statistics_are_numpys_on_exactly_the_training_rows(tmp_path, block_bytes):
     path, values = make_file(tmp_path, n_rows=1000)
-    split = data.scan(path, "y", None, None, FRACTION, SEED, block_bytes=block_bytes)
+    split = data.scan(data_config(path=path, label="y", validation_fraction=FRACTION), "number",
+                      SEED, block_bytes=block_bytes)
     held = data.split.is_validation(np.arange(1000), FRACTION, SEED)
     train = values[~held, :-1].astype(np.float64)
     assert split.train.n_rows == 1000 and split.train.n_train == (~held).sum()
@@ -130,9 +121,11 @@ def test_scan_statistics_are_numpys_on_exactly_the_training_rows(tmp_path, block
 def test_scan_keeps_at_most_max_validation_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "MAX_VALIDATION_ROWS", 50)
     path, values = make_file(tmp_path, n_rows=1000)
-    split = data.scan(path, "y", ["x2"], None, FRACTION, SEED, block_bytes=500)
+    split = data.scan(data_config(path=path, label="y", validation_fraction=FRACTION,
+                                  features=("x2",)), "number", SEED, block_bytes=500)
     held = np.flatnonzero(data.split.is_validation(np.arange(1000), FRACTION, SEED))
-    assert split.train.feature_names == ("x2",)
+    assert tuple(column.name for column in split.train.decided.columns) == ("x2",)
+    assert len(split.validation.x) == 50
     np.testing.assert_array_equal(split.validation.x[:, 0], values[held[:50], 2])
 
 
@@ -242,11 +235,13 @@ def test_streamed_linear_regression_learns_the_true_weights(linear_csv):
     lines = []
     result = trainer.train(config, out=lines.append)
     assert result.global_step == 300
-    assert lines[0].startswith("training linear regression on {} (streamed) (".format(
+    assert lines[0] == "columns: a numeric, b numeric, c numeric, d numeric, e numeric"
+    assert lines[1].startswith("training linear regression on {} (streamed) (".format(
         linear_csv))
-    assert ", batches of 256);" in lines[0]
-    split = data.scan(linear_csv, "target", None, None, 0.2, config.seed)
-    assert "({} training rows, 5 features".format(split.train.n_train) in lines[0]
+    assert ", batches of 256);" in lines[1]
+    split = data.scan(config.data, "number", config.seed)
+    assert split.notes == lines[:1] and split.warnings == []
+    assert "({} training rows, 5 features".format(split.train.n_train) in lines[1]
     np.testing.assert_array_equal(tf.train.load_variable(config.model_dir, "standardize/mean"),
                                   split.mean)
     np.testing.assert_array_equal(tf.train.load_variable(config.model_dir, "standardize/std"),
@@ -299,7 +294,8 @@ def test_files_above_the_threshold_are_streamed(tmp_path, monkeypatch):
     assert config.data.stream is False
     lines = []
     trainer.train(config._replace(model_dir=str(tmp_path / "in_memory")), out=lines.append)
-    assert "(streamed)" not in lines[0] and lines[0].startswith(
+    assert lines[0] == "columns: id numeric, x1 numeric, x2 numeric"
+    assert "(streamed)" not in lines[1] and lines[1].startswith(
         "training linear regression on {} (".format(path))
     monkeypatch.setattr(config_lib, "STREAM_ABOVE_BYTES", 1024)
     config = yaml_config(tmp_path, path, extra="  batch_size: 32\n", max_step=3,
@@ -307,8 +303,9 @@ def test_files_above_the_threshold_are_streamed(tmp_path, monkeypatch):
     assert config.data.stream is True
     lines = []
     result = trainer.train(config, out=lines.append)
-    assert lines[0].startswith("training linear regression on {} (streamed) (".format(path))
-    assert ", batches of 32);" in lines[0]
+    assert lines[0] == "columns: id numeric, x1 numeric, x2 numeric"
+    assert lines[1].startswith("training linear regression on {} (streamed) (".format(path))
+    assert ", batches of 32);" in lines[1]
     assert result.global_step == 3
     saved = config_lib.from_dict(config.to_dict(), "saved")
     monkeypatch.setattr(config_lib, "STREAM_ABOVE_BYTES", 10 ** 9)

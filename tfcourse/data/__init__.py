@@ -10,8 +10,7 @@
 messages, held-out rows and statistics whether the file is read whole or streamed.
 Data never become a graph constant: the trainer places arrays in the session once or
 streams minibatches through ``tf.data``. This package imports neither TensorFlow nor
-the models: a model's label check is handed in as ``label_error(y) -> None or
-(row, message)``.
+the models: a model's kind of label is handed in (``labels.KINDS``: its ``LABELS``).
 """
 
 import numpy as np
@@ -132,18 +131,13 @@ def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM
     """
     header, plan = _open(data_config, label_kind)
     pd = pandas()
-    checking = reading.CheckingPass(pd, plan, header.names, data_config.validation_fraction,
-                                    seed)
-    held_out, n_held = [], 0
-    for chunk in csv_reader.read_chunks(header, plan.indices, block_bytes,
-                                        plan.text_indices, plan.na_values):
-        keep, held = checking.add(chunk)
-        rows = np.flatnonzero(keep & held)[:MAX_VALIDATION_ROWS - n_held]
-        if len(rows):
-            held_out.append(csv_reader.Chunk([values[rows] for values in chunk.values],
-                                             chunk.lines[rows]))
-            n_held += len(rows)
-    decided = checking.finish()
+    checking, held_out, decided = _checking_pass(pd, header, plan, data_config, seed,
+                                                 block_bytes)
+    unread = checking.unread_text(decided)
+    if unread:  # blocks typed some cells of a text column as numbers: count them as text
+        plan = plan._replace(text_indices=plan.text_indices + unread)
+        checking, held_out, decided = _checking_pass(pd, header, plan, data_config, seed,
+                                                     block_bytes)
     validation = None
     if held_out:
         joined = csv_reader.Chunk([np.concatenate([c.values[j] for c in held_out])
@@ -158,6 +152,22 @@ def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM
                         source="{} (streamed)".format(header.path))
     return Split(train=streamed, validation=validation, mean=decided.mean, std=decided.std,
                  notes=decided.notes, warnings=decided.warnings)
+
+
+def _checking_pass(pd, header, plan, data_config, seed, block_bytes):
+    """``(CheckingPass, held-out chunks, Decided)`` of one pass over a streamed file."""
+    checking = reading.CheckingPass(pd, plan, header.names, data_config.validation_fraction,
+                                    seed)
+    held_out, n_held = [], 0
+    for chunk in csv_reader.read_chunks(header, plan.indices, block_bytes,
+                                        plan.text_indices, plan.na_values):
+        keep, held = checking.add(chunk)
+        rows = np.flatnonzero(keep & held)[:MAX_VALIDATION_ROWS - n_held]
+        if len(rows):
+            held_out.append(csv_reader.Chunk([values[rows] for values in chunk.values],
+                                             chunk.lines[rows]))
+            n_held += len(rows)
+    return checking, held_out, checking.finish()
 
 
 def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):

@@ -98,6 +98,8 @@ class Summary(object):
         counts: Counter of the training cells' text (at most ``MAX_DISTINCT`` distinct
             values; ``n_uncounted`` cells with values beyond); dates: ``Moments`` of the
             days of training cells that are dates, of which there were ``n_dates``.
+        numeric_chunks: a chunk pandas read as numbers had cells: they are not in
+            ``counts`` (a streamed column typed as text is then read again as text).
     """
 
     def __init__(self, name):
@@ -106,6 +108,7 @@ class Summary(object):
         self.numbers, self.dates = Moments(), Moments()
         self.first_text = self.first_infinite = self.first_non_date = None
         self.counts = collections.Counter()
+        self.numeric_chunks = False
 
     def add(self, pd, values, missing, lines, train):
         """Adds a chunk: ``values`` (a pandas column), ``missing`` its mask, ``lines``
@@ -123,6 +126,7 @@ class Summary(object):
             self.first_infinite = (int(lines[row]), _cell_text(values[present][row]))
         self.numbers.add(numbers[is_number & train & ~infinite])
         if values.dtype.kind in "iuf":
+            self.numeric_chunks = self.numeric_chunks or bool(present.any())
             return
         text = np.asarray(pd.Series(as_text(values[present])).astype(str).values, object)
         if self.first_text is None and not is_number.all():

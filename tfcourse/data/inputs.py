@@ -47,6 +47,8 @@ def model_inputs(pd, values, lines, columns, where):
         raw = by_name[column.name]
         cells = as_text(raw).copy()
         cells[missing_mask(pd, raw)] = ""
+        if pd.api.types.infer_dtype(cells, skipna=False) != "string":
+            cells = pd.Series(cells).astype(str).values  # pandas typed a large file's parts
         text[:, j] = cells
     return x, text
 

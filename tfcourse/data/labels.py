@@ -4,6 +4,8 @@ A model asks for one of ``KINDS``: "number" (linear regression: every label a fi
 number), "binary" (logistic regression: exactly two classes) or "classes" (softmax
 regression: two or more). Classes are the label's own values as the file spells them,
 from the training rows: in numeric order when they are all numbers, else sorted as text.
+Labels that are all numbers are compared as numbers: ``1``, ``1.0`` and ``1e0`` are one
+class, named by its shortest spelling in the training rows.
 For "binary" the positive class comes second (``y`` 1.): ``data.positive`` if given,
 else the class spelled 1, true or yes (any case), else the second in order.
 """
@@ -29,11 +31,26 @@ class LabelSummary(object):
         self.counts.update(labels.tolist())
 
 
-def _order(names):
+def _number(name):
+    """float of a label's text, or None when it is not a number."""
     try:
-        return sorted(names, key=float)
+        return float(name)
     except ValueError:
+        return None
+
+
+def _order(names):
+    """The distinct classes of ``names`` (str): one per number, in numeric order, when
+    every name is a number (the shortest spelling, then the first in text order); else
+    sorted as text."""
+    numbers = [_number(name) for name in names]
+    if any(number is None for number in numbers):
         return sorted(names)
+    spellings = {}
+    for number, name in zip(numbers, names):
+        spellings.setdefault(number, []).append(name)
+    return [min(spellings[number], key=lambda name: (len(name), name))
+            for number in sorted(spellings)]
 
 
 def classes(summary, kind, positive, where):
@@ -59,9 +76,12 @@ def classes(summary, kind, positive, where):
         raise DataError("{}: {} classes in the training rows ({}): logistic regression needs "
                         "exactly 2; use --model softmax".format(where, len(names), shown))
     if positive is not None:
-        if positive not in names:
+        same = [name for name in names if name == positive or (
+            _number(positive) is not None and _number(name) == _number(positive))]
+        if not same:
             raise DataError("{}: data.positive = {!r} is not one of the label's classes: "
                             "{}".format(where, positive, shown))
+        positive = same[0]
     else:
         conventional = [name for name in names if name.strip().lower() in POSITIVE_WORDS]
         positive = conventional[0] if len(conventional) == 1 else names[1]
@@ -71,11 +91,22 @@ def classes(summary, kind, positive, where):
 def class_indices(labels, classes, lines, where):
     """``[rows, 1]`` float32 class indices of ``labels`` (object array of str).
 
+    Labels are matched by their text, or by their number when every class is a number
+    (``1.0`` is class ``1``).
+
     Raises:
         DataError: a label is not one of ``classes`` (naming its line).
     """
     index = {name: i for i, name in enumerate(classes)}
-    found = np.array([index.get(label, -1) for label in labels.tolist()], np.float32)
+    numbers = [_number(name) for name in classes]
+    by_number = ({} if any(number is None for number in numbers) else
+                 {number: i for i, number in enumerate(numbers)})
+
+    def find(label):
+        if label in index:
+            return index[label]
+        return by_number.get(_number(label), -1) if by_number else -1
+    found = np.array([find(label) for label in labels.tolist()], np.float32)
     unknown = np.flatnonzero(found < 0)
     if len(unknown):
         row = unknown[0]

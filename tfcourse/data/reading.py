@@ -172,6 +172,17 @@ class CheckingPass(object):
                 plan.label, classes[1], plan.label, classes[1]))
         return Decided(tuple(columns), classes, mean, std, notes, warnings)
 
+    def unread_text(self, decided):
+        """CSV column indices (0-based) of guessed columns ``decided`` typed boolean, date
+        or categorical while a chunk held their cells as numbers (``Summary.numeric_chunks``:
+        a streamed file's blocks are typed one by one): the pass must read them again as
+        text to count every cell, as the file read whole does."""
+        kinds = dict((column.name, column.kind) for column in decided.columns)
+        return tuple(index for summary, kind, index in zip(self.summaries, self.plan.kinds,
+                                                            self.plan.indices)
+                     if kind is None and kinds.get(summary.name) in TEXT_KINDS and
+                     summary.numeric_chunks and index not in self.plan.text_indices)
+
     def _classes(self):
         plan = self.plan
         where = "{} (column '{}')".format(plan.path, plan.label)
