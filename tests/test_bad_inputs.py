@@ -95,8 +95,8 @@ CASES = [
     (["train", "--config=csv_missing_cell.yaml"], DATA, r"missing_cell\.csv:3:2 \(column 'b'\): "
                                                         r"missing value \(data\.missing: error\)$"),
     (["train", "--config=csv_non_numeric.yaml"], DATA,
-     r"non_numeric\.csv:9:2 \(column 'b'\): 'four' is not a number \(1 of the 16 training values "
-     r"are not; data\.columns: \{b: categorical\} reads the column as categories\)$"),
+     r"non_numeric\.csv:9:2 \(column 'b'\): 'four' is not a number \(15 of the column's 16 "
+     r"training values are numbers; data\.columns: \{b: categorical\} reads it as categories\)$"),
     (["train", "--config=csv_ragged.yaml"], DATA, r"ragged\.csv:3: expected 3 fields as in the header, "
                                                   r"found 4"),
     (["train", "--config=csv_only_label.yaml"], DATA, r"only_label\.csv: no feature column"),

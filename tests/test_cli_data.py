@@ -20,8 +20,8 @@ BAD_CSV = [
      r"d\.csv:3:2 \(column 'b'\): missing value \(data\.missing: error\)$"),
     ("a,b,label\n" + "".join("{0},{0},{1}\n".format(i, i % 2) for i in range(12)) + "3,x4,1\n",
      {"validation_fraction": 0.0},
-     r"d\.csv:14:2 \(column 'b'\): 'x4' is not a number \(1 of the 13 training values are not; "
-     r"data\.columns: \{b: categorical\} reads the column as categories\)$"),
+     r"d\.csv:14:2 \(column 'b'\): 'x4' is not a number \(12 of the column's 13 training values are numbers; "
+     r"data\.columns: \{b: categorical\} reads it as categories\)$"),
     ("a,b,label\n1,2,0\n3,4\n", {}, r"d\.csv:3: expected 3 fields as in the header, found 2"),
     ("a,b,label\n1,2,0\n3,4,1,9\n", {}, r"d\.csv:3: expected 3 fields as in the header, found 4"),
     ("label\n0\n1\n", {}, r"d\.csv: no feature column: the only column is the label 'label'"),
@@ -34,7 +34,7 @@ BAD_CSV = [
     # "nan" is missing by default (data.na_values); without na_values it is a typo
     ("a,b,label\n1,nan,0\n" + "".join("{0},{0},{1}\n".format(i, i % 2) for i in range(12)),
      {"na_values": [], "validation_fraction": 0.0},
-     r"d\.csv:2:2 \(column 'b'\): 'nan' is not a number \(1 of the 13 training values are not; "),
+     r"d\.csv:2:2 \(column 'b'\): 'nan' is not a number \(12 of the column's 13 training values are numbers; "),
     ("a,b,label\n1,2,0\n3,4,1\n", {"columns": {"b": "boolean"}, "validation_fraction": 0.0},
      r"d\.csv \(column 'b'\): expected boolean values \(true/false, yes/no\), found '2', '4'$"),
 ]

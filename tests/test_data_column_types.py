@@ -102,16 +102,16 @@ def test_overrides_that_do_not_fit_the_cells(tmp_path):
     assert data_error(tmp_path, "b,y\n2012-01-01,1\n2012-02-30,2\n", columns={"b": "date"}) == (
         "f.csv:3:1 (column 'b'): '2012-02-30' is not a date (YYYY-MM-DD or YYYY/MM/DD)")
     assert data_error(tmp_path, text, columns={"b": "numeric"}) == (
-        "f.csv:2:1 (column 'b'): 'yes' is not a number (3 of the 3 training values are not; "
-        "data.columns: {b: categorical} reads the column as categories)")
+        "f.csv:2:1 (column 'b'): 'yes' is not a number (0 of the column's 3 training values are numbers; "
+        "data.columns: {b: categorical} reads it as categories)")
 
 
 def test_a_few_typos_make_a_numeric_column_with_a_bad_cell_more_make_categories(tmp_path):
     numbers = "".join("{},{}\n".format(i, i) for i in range(9))
     assert columns_of(tmp_path, "c,y\n" + numbers + "x,9\nz,10\n")["c"].kind == "categorical"
     assert data_error(tmp_path, "c,y\n" + numbers * 3 + "x,9\n") == (
-        "f.csv:29:1 (column 'c'): 'x' is not a number (1 of the 28 training values are not; "
-        "data.columns: {c: categorical} reads the column as categories)")
+        "f.csv:29:1 (column 'c'): 'x' is not a number (27 of the column's 28 training values are numbers; "
+        "data.columns: {c: categorical} reads it as categories)")
 
 
 # --- vocabularies ----------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ REGRESSION = ("the label of a regression must be a number; for classes use --mod
 
 
 def typo(cell, n_text=1, n=11):
-    return ("{} is not a number ({} of the {} training values are not; data.columns: {{b: "
-            "categorical}} reads the column as categories)".format(cell, n_text, n))
+    return ("{} is not a number ({} of the column's {} training values are numbers; "
+            "data.columns: {{b: categorical}} reads it as categories)".format(cell, n - n_text, n))
 
 
 def data_error(function, *args, **kwargs):
@@ -156,8 +156,8 @@ BAD = [
     ('a,y\n1,"2\n"\n3,x\n', "number", {},
      "{}:4:2 (column 'y'): 'x' is not a number (" + REGRESSION + ")"),
     ("gr\u00f6\u00dfe,\u6e29\u5ea6,y\n" + TEN + "2.5,x,0\n", "number", {},
-     "{}:12:2 (column '\u6e29\u5ea6'): 'x' is not a number (1 of the 11 training values are "
-     "not; data.columns: {\u6e29\u5ea6: categorical} reads the column as categories)"),
+     "{}:12:2 (column '\u6e29\u5ea6'): 'x' is not a number (10 of the column's 11 training "
+     "values are numbers; data.columns: {\u6e29\u5ea6: categorical} reads it as categories)"),
     # reading order: the structure first, then the cells (whatever their lines)
     ("a,b,y\n" + TEN + "4,x,6\n7,8\n", "number", {},
      "{}:13: expected 3 fields as in the header, found 2"),
@@ -168,8 +168,8 @@ BAD = [
     # the cells: column by column, each column's first bad cell
     ("a,b,y\n" + "".join("{0},{0},1\n".format(i) for i in range(10)) + "1,x,2\nz,1,2\n",
      "number", {},
-     "{}:13:1 (column 'a'): 'z' is not a number (1 of the 12 training values are not; "
-     "data.columns: {a: categorical} reads the column as categories)"),
+     "{}:13:1 (column 'a'): 'z' is not a number (11 of the column's 12 training values are numbers; "
+     "data.columns: {a: categorical} reads it as categories)"),
 ]
 
 

@@ -164,12 +164,13 @@ def test_chunks_carry_each_rows_line_and_text_columns_stay_text(tmp_path):
 # --- a trained model's own input -----------------------------------------------------------------
 
 
-class Spec(collections.namedtuple("Spec", "columns label classes")):
+class Spec(collections.namedtuple("Spec", "columns label classes weight")):
     """What ``read_model_input`` takes of a ``model_dir.ModelSpec``."""
 
 
 def test_model_input_without_label_and_with_missing_features(tmp_path):
-    spec = Spec(columns=(data.types.numeric_column("a", 1.0), data.types.numeric_column("b")),
+    spec = Spec(weight=None, columns=(data.types.numeric_column("a", 1.0),
+                                      data.types.numeric_column("b")),
                 label="y", classes=None)
     path = write(tmp_path, "b,a,extra\n1,2,x\n3,,y\n")
     dataset, header, dropped = data.read_model_input(path, spec, with_label=False)
@@ -187,7 +188,7 @@ def test_model_input_rows_without_a_label_are_dropped_and_classes_matched(tmp_pa
     columns = (data.types.numeric_column("a", 0.0),
                data.types.Column("c", "categorical", None, False, ("x", "z"), (), (), False,
                                  True))
-    spec = Spec(columns=columns, label="y", classes=("0", "1"))
+    spec = Spec(columns=columns, label="y", classes=("0", "1"), weight=None)
     path = write(tmp_path, "a,c,y\n1,x,1.0\n2,,\n3,07,0\n4,z,1\n")
     dataset, _, dropped = data.read_model_input(path, spec)
     assert dropped == 1

@@ -138,11 +138,11 @@ def test_custom_na_values(tmp_path):
     assert error(data.read_csv, config(path, na_values=["-", "n/a"], missing="error")) == (
         "{}:2:2 (column 'b'): missing value (data.missing: error)".format(path))
     assert error(data.read_csv, config(path, na_values=["-", "n/a"])) == (  # "NA" is text
-        "{}:4:2 (column 'b'): 'NA' is not a number (1 of the 31 training values are not; "
-        "data.columns: {{b: categorical}} reads the column as categories)".format(path))
+        "{}:4:2 (column 'b'): 'NA' is not a number (30 of the column's 31 training values are numbers; "
+        "data.columns: {{b: categorical}} reads it as categories)".format(path))
     assert error(data.read_csv, config(path, na_values=["-"])) == (
-        "{}:3:2 (column 'b'): 'n/a' is not a number (2 of the 32 training values are not; "
-        "data.columns: {{b: categorical}} reads the column as categories)".format(path))
+        "{}:3:2 (column 'b'): 'n/a' is not a number (30 of the column's 32 training values are numbers; "
+        "data.columns: {{b: categorical}} reads it as categories)".format(path))
     split = data.read_csv(config(path, na_values=["-", "n/a", "NA"]))
     assert split.train.columns[1].indicator and split.train.columns[1].fill == 4.0
     np.testing.assert_array_equal(split.train.x[:3, 1], [np.nan] * 3)
@@ -237,7 +237,9 @@ def test_rows_of_a_chunk(tmp_path):
     keep, held = checking.add(chunk)
     assert keep.tolist() == [True, True, False, True] and not held.any()
     decided = checking.finish()
-    x, text, y, lines = reading.rows(data.cells.pandas(), plan, header.names, chunk, decided)
+    x, text, y, weight, lines = reading.rows(data.cells.pandas(), plan, header.names, chunk,
+                                             decided)
+    assert weight is None
     np.testing.assert_array_equal(x, [[1], [2], [4]])
     assert text.tolist() == [["x"], [""], ["x"]]
     np.testing.assert_array_equal(y, [[1], [0], [0]])

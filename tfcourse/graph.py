@@ -24,7 +24,7 @@ import collections
 from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
     InferenceGraph, build_inference, build_inference_for, feed)
 from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
-from tfcourse.graph_parts import build_model, raw_feed, raw_inputs, saver_for
+from tfcourse.graph_parts import build_model, raw_feed, raw_inputs, row_weights, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
     set_standardization, standardization_variables)
 from tfcourse import features as features_lib
@@ -33,7 +33,8 @@ from tfcourse.data.types import (DEFAULT_NA_VALUES, as_columns, encoded_names, n
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
-    "TrainGraph", "graph x x_text y features encoded x_init x_text_init y_init data_init model "
+    "TrainGraph", "graph x x_text y w features encoded x_init x_text_init y_init w_init "
+                  "data_init model "
                   "global_step train_op steps train_loop after summary_op saver saved_variables "
                   "init_op mean std input_init optimizer ready")
 TrainGraph.__doc__ = """Handles on the ops of a built training graph.
@@ -47,8 +48,10 @@ Attributes:
         ``[None, 1]`` labels: the stored training data by default (feed them to
         evaluate other rows: ``feed_rows``); in a distributed graph ``features`` is
         ``encoded`` and ``y`` a placeholder, fed a minibatch per step.
-    x_init, x_text_init, y_init: placeholders that ``data_init`` stores in the session,
-        encoded (None in a distributed graph, which holds no data).
+    w: ``[None, 1]`` float32 row weights beside ``y`` (stored by default, as ``y``), or
+        None without ``data.weight``.
+    x_init, x_text_init, y_init, w_init: placeholders that ``data_init`` stores in the
+        session, encoded (None in a distributed graph, which holds no data).
     data_init: op that fills the data variables (run ``init_op`` first: the tables).
     model: the ``tfcourse.models.Model`` on ``features`` and ``y``.
     global_step: int64 scalar variable.
@@ -96,14 +99,25 @@ def _add_summaries(snapshot, model):
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
 
 
-def _minibatches(batch_source, columns, batch_size):
-    """A ``tf.data`` iterator over the raw ``(x, [x_text,] y)`` minibatches a Python
-    generator function yields."""
+def unpack(batch, has_text, weighted):
+    """``(x, text, y, weight)`` of a batch ``(x, [text,] y, [weight])`` (tensors or arrays;
+    text and weight None when the batch has none)."""
+    batch = list(batch)
+    x, text = batch.pop(0), batch.pop(0) if has_text else None
+    y, weight = batch.pop(0), batch.pop(0) if weighted else None
+    return x, text, y, weight
+
+
+def _minibatches(batch_source, columns, batch_size, weighted):
+    """A ``tf.data`` iterator over the raw ``(x, [x_text,] y, [weight])`` minibatches a
+    Python generator function yields."""
     n_numeric, n_text = len(numeric_columns(columns)), len(text_columns(columns))
-    types = (tf.float32,) + ((tf.string,) if n_text else ()) + (tf.float32,)
+    types = ((tf.float32,) + ((tf.string,) if n_text else ()) + (tf.float32,) +
+             ((tf.float32,) if weighted else ()))
     shapes = ((tf.TensorShape([batch_size, n_numeric]),) +
               ((tf.TensorShape([batch_size, n_text]),) if n_text else ()) +
-              (tf.TensorShape([batch_size, 1]),))
+              (tf.TensorShape([batch_size, 1]),) +
+              ((tf.TensorShape([batch_size, 1]),) if weighted else ()))
     with tf.name_scope("input"):
         dataset = tf.data.Dataset.from_generator(batch_source, types, shapes)
         return dataset.prefetch(4).make_initializable_iterator()
@@ -123,17 +137,20 @@ def _with_rows(variable, n_rows, n_columns):
 
 
 Inputs = collections.namedtuple(
-    "Inputs", "x x_text y features encoded x_init x_text_init y_init data_init train_data")
+    "Inputs", "x x_text y w features encoded x_init x_text_init y_init w_init data_init "
+              "train_data")
 
 
-def _inputs(columns, encoder, stored, n_rows):
+def _inputs(columns, encoder, stored, n_rows, weighted):
     """The graph's inputs in scope ``original_data`` (see ``TrainGraph``)."""
     n_encoded = len(encoded_names(columns))
     with tf.variable_scope("original_data"):
         x, x_text, y = raw_inputs(columns)
+        w = tf.placeholder(tf.float32, [None, 1], name="w") if weighted else None
     encoded = encoder(x, x_text)
     if not stored:
-        return Inputs(x, x_text, y, encoded, encoded, None, None, None, None, (encoded, y))
+        return Inputs(x, x_text, y, w, encoded, encoded, None, None, None, None, None,
+                      (encoded, y, w))
     with tf.variable_scope("original_data", auxiliary_name_scope=False), \
             tf.name_scope("original_data/"):
         x_init, x_text_init, y_init = raw_inputs(columns, "_init")
@@ -142,15 +159,23 @@ def _inputs(columns, encoder, stored, n_rows):
         y_data = _data_variable(y_init, "y_data")
         features = tf.placeholder_with_default(features_data, [None, n_encoded], name="features")
         y_stored = tf.placeholder_with_default(y_data, [None, 1], name="y_stored")
+        w_init = w_stored = w_rows = None
+        if weighted:
+            w_init = tf.placeholder(tf.float32, [None, 1], name="w_init")
+            w_data = _data_variable(w_init, "w_data")
+            w_stored = tf.placeholder_with_default(w_data, [None, 1], name="w_stored")
+            w_rows = _with_rows(w_data, n_rows, 1)
         data_init = tf.local_variables_initializer()
-        train_data = (_with_rows(features_data, n_rows, n_encoded), _with_rows(y_data, n_rows, 1))
-    return Inputs(x, x_text, y_stored, features, encoded, x_init, x_text_init, y_init, data_init,
-                  train_data)
+        train_data = (_with_rows(features_data, n_rows, n_encoded), _with_rows(y_data, n_rows, 1),
+                      w_rows)
+    return Inputs(x, x_text, y_stored, w_stored, features, encoded, x_init, x_text_init, y_init,
+                  w_init, data_init, train_data)
 
 
 def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
           standardize=False, batch_source=None, n_rows=None, device_fn=None,
-          train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES, n_classes=2):
+          train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES, n_classes=2,
+          weighted=False, class_weights=None):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
@@ -182,6 +207,9 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         sync_replicas: with N > 0, wrap the optimizer in
             ``tf.train.SyncReplicasOptimizer`` aggregating N replicas' gradients.
         na_values: text cells the encoder reads as missing.
+        weighted: the rows have weights (``data.weight``): ``w`` inputs beside ``y``.
+        class_weights: a weight per class (tuple of float) multiplying the rows' loss
+            weights, or None (``graph_parts.row_weights``).
         n_classes: number of classes of a softmax model (int >= 2; the
             labels are its class indices); other models ignore it.
 
@@ -198,25 +226,25 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         root_scope = tf.get_variable_scope()
         global_step = tf.train.get_or_create_global_step()
         encoder = features_lib.Encoder(columns, na_values)
-        inputs = _inputs(columns, encoder, not distributed, n_rows)
+        inputs = _inputs(columns, encoder, not distributed, n_rows, weighted)
         statistics = standardization_variables(n_features) if standardize else None
         model = build_model(model_name, inputs.features, inputs.y, n_features, seed, statistics,
-                            n_classes)
-        iterator = (_minibatches(batch_source, columns, batch_source.batch_size)
+                            n_classes, row_weights(inputs.y, inputs.w, class_weights))
+        iterator = (_minibatches(batch_source, columns, batch_source.batch_size, weighted)
                     if batch_source else None)
 
         def loss_again(data=None):  # the same variables, new ops (inside the loop, after it)
+            features, y, w = data or inputs.train_data
             with tf.variable_scope(root_scope, reuse=True, auxiliary_name_scope=False):
-                return build_model(model_name, *(data or inputs.train_data),
-                                   n_features=n_features, seed=seed, statistics=statistics,
-                                   n_classes=n_classes).loss
+                return build_model(model_name, features, y, n_features=n_features, seed=seed,
+                                   statistics=statistics, n_classes=n_classes,
+                                   weights=row_weights(y, w, class_weights)).loss
 
         def batch_loss():
             if iterator is None:
                 return loss_again()
-            batch = iterator.get_next()
-            return loss_again((encoder(batch[0], batch[1] if len(batch) == 3 else None),
-                               batch[-1]))
+            x, text, y, w = unpack(iterator.get_next(), text_columns(columns), weighted)
+            return loss_again((encoder(x, text), y, w))
 
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
@@ -247,9 +275,9 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
     if not distributed:
         graph.finalize()
     mean, std = statistics or (None, None)
-    return TrainGraph(graph=graph, x=inputs.x, x_text=inputs.x_text, y=inputs.y,
+    return TrainGraph(graph=graph, x=inputs.x, x_text=inputs.x_text, y=inputs.y, w=inputs.w,
                       features=inputs.features, encoded=inputs.encoded, x_init=inputs.x_init,
-                      x_text_init=inputs.x_text_init, y_init=inputs.y_init,
+                      x_text_init=inputs.x_text_init, y_init=inputs.y_init, w_init=inputs.w_init,
                       data_init=inputs.data_init, model=model, global_step=global_step,
                       train_op=train_op, steps=steps, train_loop=loop, after=after,
                       summary_op=summary_op, saver=saver, saved_variables=saved,
@@ -263,7 +291,8 @@ def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync
     return build(config.model, spec.columns, config.learning_rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
                  device_fn=device_fn, sync_replicas=sync_replicas,
-                 na_values=config.data.na_values, n_classes=len(spec.classes or ()) or 2)
+                 na_values=config.data.na_values, n_classes=len(spec.classes or ()) or 2,
+                 weighted=spec.weight is not None, class_weights=spec.class_weights)
 
 
 def session_config(log_device_placement=False):
@@ -275,7 +304,8 @@ def load_data(session, train_graph, dataset):
     """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables,
     encoded once (the tables must be initialised: run ``init_op`` first)."""
     tg = train_graph
-    session.run(tg.data_init, feed_dict=raw_feed(tg.x_init, tg.x_text_init, dataset, tg.y_init))
+    session.run(tg.data_init, feed_dict=raw_feed(tg.x_init, tg.x_text_init, dataset, tg.y_init,
+                                                  tg.w_init))
 
 
 def feed_rows(session, train_graph, dataset):
@@ -286,4 +316,6 @@ def feed_rows(session, train_graph, dataset):
     values = {tg.features: encoded}
     if dataset.y is not None:
         values[tg.y] = dataset.y
+    if tg.w is not None and dataset.weight is not None:
+        values[tg.w] = dataset.weight
     return values

@@ -8,13 +8,13 @@ import collections
 from tfcourse import features as features_lib, models
 from tfcourse.data.types import (DEFAULT_NA_VALUES, TEXT_KINDS, as_columns, encoded_names,
                                  numeric_columns, text_columns)
-from tfcourse.graph_parts import build_model, raw_feed, saver_for
+from tfcourse.graph_parts import build_model, raw_feed, row_weights, saver_for
 from tfcourse.standardization import standardization_variables
 from tfcourse.tf_compat import tf
 
 InferenceGraph = collections.namedtuple(
-    "InferenceGraph", "graph inputs x x_text y model outputs global_step saver saved_variables "
-                      "init_op mean std")
+    "InferenceGraph", "graph inputs x x_text y w model outputs global_step saver "
+                      "saved_variables init_op mean std")
 InferenceGraph.__doc__ = """The inference graph: raw columns in, the model's outputs out.
 
 Attributes:
@@ -26,7 +26,8 @@ Attributes:
     x, x_text: the inputs stacked as the encoder takes them, ``[None, n_numeric]``
         float32 and ``[None, n_text]`` string (None without text columns); feed these
         directly to run many rows at once.
-    y: ``[None, 1]`` float32 labels, needed only for ``model.loss``.
+    y: ``[None, 1]`` float32 labels, needed only for ``model.loss``; w: ``[None, 1]``
+        float32 row weights of the loss (1 unless fed), or None without ``data.weight``.
     model: the ``tfcourse.models.Model`` on the encoded features and ``y``.
     outputs: OrderedDict name -> tensor, the model module's ``outputs(model)`` (softmax's
         probabilities ``[None, n_classes]``) plus, for
@@ -40,7 +41,7 @@ Attributes:
 
 
 def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_NA_VALUES,
-                    classes=None, n_classes=None):
+                    classes=None, n_classes=None, weighted=False, class_weights=None):
     """Builds the inference graph in a fresh ``tf.Graph`` (see ``InferenceGraph``).
 
     Its variables have the training graph's names (``global_step``,
@@ -56,6 +57,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
         na_values: text cells the encoder reads as missing.
         classes: the label's classes in index order (tuple of str), or None.
         n_classes: a softmax model's classes without names (int), when ``classes`` is None.
+        weighted, class_weights: the loss's row weights, as in ``tfcourse.graph.build``.
 
     Returns:
         an ``InferenceGraph``.
@@ -80,10 +82,13 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
             else:
                 x = tf.zeros(tf.stack([tf.shape(x_text)[0], 0]), tf.float32, name="x")
             y = tf.placeholder(tf.float32, [None, 1], name="y")
+            w = (tf.placeholder_with_default(tf.ones_like(y), [None, 1], name="w")
+                 if weighted else None)
         encoded = features_lib.Encoder(columns, na_values)(x, x_text)
         statistics = standardization_variables(n_features) if standardize else None
         model = build_model(model_name, encoded, y, n_features, seed, statistics,
-                            len(classes or ()) or n_classes or 2)
+                            len(classes or ()) or n_classes or 2,
+                            row_weights(y, w, class_weights))
         outputs = models.get(model_name).outputs(model)
         if classes is not None:
             outputs["label"] = tf.gather(tf.constant(list(classes)),
@@ -93,7 +98,7 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
                            name="init")
     graph.finalize()
     mean, std = statistics or (None, None)
-    return InferenceGraph(graph=graph, inputs=inputs, x=x, x_text=x_text, y=y, model=model,
+    return InferenceGraph(graph=graph, inputs=inputs, x=x, x_text=x_text, y=y, w=w, model=model,
                           outputs=outputs, global_step=global_step, saver=saver,
                           saved_variables=saved, init_op=init_op, mean=mean, std=std)
 
@@ -101,10 +106,12 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
 def feed(inference_graph, dataset, labels=False):
     """The feed of a ``tfcourse.data.Dataset``'s raw inputs (and labels when ``labels``)."""
     tg = inference_graph
-    return raw_feed(tg.x, tg.x_text, dataset, tg.y if labels else None)
+    return raw_feed(tg.x, tg.x_text, dataset, tg.y if labels else None,
+                    tg.w if labels else None)
 
 
 def build_inference_for(config, spec):
     """``build_inference`` for a saved config and model spec."""
     return build_inference(spec.model, spec.columns, spec.standardize, config.seed,
-                           config.data.na_values, spec.classes)
+                           config.data.na_values, spec.classes,
+                           weighted=spec.weight is not None, class_weights=spec.class_weights)

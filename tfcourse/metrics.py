@@ -3,7 +3,8 @@
 Regression: MSE, RMSE, MAE, R² (coefficient of determination, 1 - SS_res / SS_tot).
 Classification: log loss, accuracy, precision, recall, F1 (positive class 1)
 and ROC AUC; precision and F1 are 0 when nothing is predicted positive, ROC AUC
-is NaN when the labels hold one class only.
+is NaN when the labels hold one class only. Every function takes ``sample_weight``
+(``[n]`` or ``[n, 1]``, the ``data.weight`` column's values), as scikit-learn does.
 Several classes: log loss, accuracy, macro F1 and each class's precision and recall
 (0 for a class never predicted, or never present).
 """
@@ -25,7 +26,7 @@ def _sk_metrics():
     return metrics
 
 
-def regression(y_true, y_pred):
+def regression(y_true, y_pred, sample_weight=None):
     """Regression metrics.
 
     Args:
@@ -39,14 +40,17 @@ def regression(y_true, y_pred):
     sk_metrics = _sk_metrics()
     y_true = np.ravel(y_true).astype(np.float64)
     y_pred = np.ravel(y_pred).astype(np.float64)
-    mse = sk_metrics.mean_squared_error(y_true, y_pred)
-    r2 = sk_metrics.r2_score(y_true, y_pred) if np.ptp(y_true) > 0 else float("nan")
+    sw = _weights(sample_weight)
+    mse = sk_metrics.mean_squared_error(y_true, y_pred, sample_weight=sw)
+    r2 = (sk_metrics.r2_score(y_true, y_pred, sample_weight=sw) if np.ptp(y_true) > 0
+          else float("nan"))
     return collections.OrderedDict([
         ("mse", float(mse)), ("rmse", math.sqrt(mse)),
-        ("mae", float(sk_metrics.mean_absolute_error(y_true, y_pred))), ("r2", float(r2))])
+        ("mae", float(sk_metrics.mean_absolute_error(y_true, y_pred, sample_weight=sw))),
+        ("r2", float(r2))])
 
 
-def classification(y_true, probabilities, threshold=0.5):
+def classification(y_true, probabilities, threshold=0.5, sample_weight=None):
     """Binary classification metrics.
 
     Args:
@@ -62,18 +66,22 @@ def classification(y_true, probabilities, threshold=0.5):
     probabilities = np.ravel(probabilities).astype(np.float64)
     y_pred = (probabilities > threshold).astype(np.int64)
     both = len(np.unique(y_true)) == 2
+    sw = _weights(sample_weight)
     return collections.OrderedDict([
-        ("log_loss", float(sk_metrics.log_loss(y_true, probabilities, labels=[0, 1]))),
-        ("accuracy", float(sk_metrics.accuracy_score(y_true, y_pred))),
-        ("precision", float(sk_metrics.precision_score(y_true, y_pred, zero_division=0))),
-        ("recall", float(sk_metrics.recall_score(y_true, y_pred, zero_division=0))),
-        ("f1", float(sk_metrics.f1_score(y_true, y_pred, zero_division=0))),
-        ("roc_auc", float(sk_metrics.roc_auc_score(y_true, probabilities)) if both
+        ("log_loss", float(sk_metrics.log_loss(y_true, probabilities, labels=[0, 1],
+                                                     sample_weight=sw))),
+        ("accuracy", float(sk_metrics.accuracy_score(y_true, y_pred, sample_weight=sw))),
+        ("precision", float(sk_metrics.precision_score(y_true, y_pred, zero_division=0,
+                                                         sample_weight=sw))),
+        ("recall", float(sk_metrics.recall_score(y_true, y_pred, zero_division=0,
+                                                   sample_weight=sw))),
+        ("f1", float(sk_metrics.f1_score(y_true, y_pred, zero_division=0, sample_weight=sw))),
+        ("roc_auc", float(sk_metrics.roc_auc_score(y_true, probabilities, sample_weight=sw)) if both
          else float("nan")),
     ])
 
 
-def multiclass(y_true, probabilities, class_names=None):
+def multiclass(y_true, probabilities, class_names=None, sample_weight=None):
     """Metrics of K classes.
 
     The predicted class is the most probable one (the first on a tie). Macro F1 is
@@ -108,18 +116,25 @@ def multiclass(y_true, probabilities, class_names=None):
     labels = list(range(n_classes))
     y_pred = np.argmax(probabilities, axis=1)
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    sw = _weights(sample_weight)
     values = collections.OrderedDict([
-        ("log_loss", float(sk_metrics.log_loss(y_true, probabilities, labels=labels))),
-        ("accuracy", float(sk_metrics.accuracy_score(y_true, y_pred))),
+        ("log_loss", float(sk_metrics.log_loss(y_true, probabilities, labels=labels,
+                                                     sample_weight=sw))),
+        ("accuracy", float(sk_metrics.accuracy_score(y_true, y_pred, sample_weight=sw))),
         ("f1_macro", float(sk_metrics.f1_score(y_true, y_pred, labels=labels, average="macro",
-                                               zero_division=0))),
+                                               zero_division=0, sample_weight=sw))),
     ])
     precision, recall, _, _ = sk_metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0)
+        y_true, y_pred, labels=labels, zero_division=0, sample_weight=sw)
     for name, class_precision, class_recall in zip(names, precision, recall):
         values["precision[{}]".format(name)] = float(class_precision)
         values["recall[{}]".format(name)] = float(class_recall)
     return values
+
+
+def _weights(sample_weight):
+    """``[n]`` float64 row weights for scikit-learn's ``sample_weight``, or None."""
+    return None if sample_weight is None else np.ravel(sample_weight).astype(np.float64)
 
 
 def format_metrics(values):

@@ -28,8 +28,8 @@ SPEC_FILE = "model.json"
 CHECKPOINT_NAME = "model.ckpt"
 SPEC_FORMAT = 2  # 1: numeric columns only (read as such)
 
-ModelSpec = collections.namedtuple("ModelSpec",
-                                   "model feature_names label standardize columns classes")
+ModelSpec = collections.namedtuple(
+    "ModelSpec", "model feature_names label standardize columns classes weight class_weights")
 ModelSpec.__doc__ = """What a restore needs besides the checkpoint.
 
 Attributes:
@@ -41,14 +41,17 @@ Attributes:
     columns: tuple of ``tfcourse.data.types.Column``: each input column's type and what
         its training rows taught (vocabulary, fill value, ...).
     classes: tuple of str, the label's classes in index order, or None (regression).
+    weight: the column of row weights (``data.weight``), or None.
+    class_weights: tuple of float, each class's weight in the loss, or None.
 """
 
 
-def make_spec(model, columns, label, standardize, classes):
+def make_spec(model, columns, label, standardize, classes, weight=None, class_weights=None):
     """A ``ModelSpec`` (``feature_names`` from ``columns``)."""
     return ModelSpec(model=model, feature_names=tuple(column.name for column in columns),
                      label=label, standardize=standardize, columns=tuple(columns),
-                     classes=None if classes is None else tuple(classes))
+                     classes=None if classes is None else tuple(classes), weight=weight,
+                     class_weights=None if class_weights is None else tuple(class_weights))
 
 
 def write_metadata(directory, config, spec, runs=()):
@@ -66,6 +69,8 @@ def write_metadata(directory, config, spec, runs=()):
     document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names),
                     columns=[column._asdict() for column in spec.columns],
                     classes=None if spec.classes is None else list(spec.classes),
+                    class_weights=(None if spec.class_weights is None
+                                   else list(spec.class_weights)),
                     runs=[os.path.abspath(run) for run in runs])
     files.write_text(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
 
@@ -131,7 +136,7 @@ def _spec_of(document):
                    for item in document["columns"]]
         classes = document["classes"]
     spec = make_spec(document["model"], columns, document["label"], document["standardize"],
-                     classes)
+                     classes, document.get("weight"), document.get("class_weights"))
     if spec.model not in config_lib.MODELS:
         raise ValueError("model {!r}".format(spec.model))
     if spec.feature_names != tuple(names) or any(c.kind not in types.KINDS for c in columns):
@@ -234,7 +239,7 @@ def check_compatible(saved, requested, model_dir):
     model, label, classes, input columns or encoded features (``encoded_names``)."""
     layouts = {"encoded features": (types.encoded_names(saved.columns),
                                     types.encoded_names(requested.columns))}
-    for field in ("model", "feature_names", "label", "standardize", "classes",
+    for field in ("model", "feature_names", "label", "standardize", "classes", "weight",
                   "encoded features"):
         old, new = layouts.get(field) or (getattr(saved, field), getattr(requested, field))
         if old != new:

@@ -57,7 +57,7 @@ def evaluate(ckpt, input_path, out=print, warn=_warn):
         dataset, _ = read_input(loaded, input_path, True, warn)
         loss, scores = loaded.session.run([tg.model.loss, model.score(tg.model)],
                                           graph_lib.feed(tg, dataset, labels=True))
-    values = model.metrics(dataset.y, scores)
+    values = model.metrics(dataset.y, scores, dataset.weight)
     values["loss"] = float(loss)
     out("evaluated {} (global_step {}) on {} ({} rows)".format(
         loaded.checkpoint, loaded.global_step, input_path, len(dataset.x)))

@@ -147,7 +147,7 @@ def _report_data(loaded, out):
     if split.validation is not None:
         model = models.get(loaded.spec.model)
         scores = loaded.session.run(model.score(tg.model), graph_lib.feed(tg, split.validation))
-        values = model.metrics(split.validation.y, scores)
+        values = model.metrics(split.validation.y, scores, split.validation.weight)
         out("validation ({} rows): {}".format(len(split.validation.x),
                                               metrics.format_metrics(values)))
     return float(loss)

@@ -24,7 +24,7 @@ from tfcourse.data.columns import standardization  # noqa: F401  (part of this p
 from tfcourse.data.inputs import model_inputs, numbers, unseen  # noqa: F401
 from tfcourse.data.types import (  # noqa: F401  (part of this package's API)
     TEXT_KINDS, Dataset, Split, Streamed, encoded_names, numeric_columns, numeric_dataset,
-    text_columns)
+    rows_of, text_columns)
 from tfcourse.errors import UsageError
 
 MAX_VALIDATION_ROWS = 100000
@@ -106,16 +106,17 @@ def read_csv(data_config, label_kind="number", seed=0, block_bytes=csv_reader.BL
                                     seed)
     keep, held = checking.add(chunk)
     decided = checking.finish()
-    x, text, y, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
+    x, text, y, weight, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
     held = held[keep]
+    dataset = Dataset(x=x, text=text, y=y, columns=decided.columns, label=plan.label,
+                      classes=decided.classes, source=header.path, weight=weight)
 
     def part(mask):
-        return Dataset(x=x[mask], text=None if text is None else text[mask], y=y[mask],
-                       columns=decided.columns, label=plan.label, classes=decided.classes,
-                       source=header.path)
+        return rows_of(dataset, mask)
     validation = part(held) if data_config.validation_fraction else None
     return Split(train=part(~held), validation=validation, mean=decided.mean, std=decided.std,
-                 notes=decided.notes, warnings=decided.warnings)
+                 notes=decided.notes, warnings=decided.warnings,
+                 class_weights=decided.class_weights)
 
 
 def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM_BLOCK_BYTES):
@@ -143,15 +144,16 @@ def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM
         joined = csv_reader.Chunk([np.concatenate([c.values[j] for c in held_out])
                                    for j in range(len(plan.indices))],
                                   np.concatenate([c.lines for c in held_out]))
-        x, text, y, _ = reading.rows(pd, plan, header.names, joined, decided)
+        x, text, y, weight, _ = reading.rows(pd, plan, header.names, joined, decided)
         validation = Dataset(x=x, text=text, y=y, columns=decided.columns, label=plan.label,
-                             classes=decided.classes, source=header.path)
+                             classes=decided.classes, source=header.path, weight=weight)
     streamed = Streamed(header=header, plan=plan, decided=decided, n_rows=checking.n_rows,
                         n_train=checking.n_train,
                         validation_fraction=data_config.validation_fraction, seed=seed,
                         source="{} (streamed)".format(header.path))
     return Split(train=streamed, validation=validation, mean=decided.mean, std=decided.std,
-                 notes=decided.notes, warnings=decided.warnings)
+                 notes=decided.notes, warnings=decided.warnings,
+                 class_weights=decided.class_weights)
 
 
 def _checking_pass(pd, header, plan, data_config, seed, block_bytes):
@@ -174,9 +176,11 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
     """Reads a file for a trained model: its input columns (by name), and its label.
 
     Args:
-        spec: the model's ``tfcourse.model_dir.ModelSpec`` (columns, label, classes).
+        spec: the model's ``tfcourse.model_dir.ModelSpec`` (columns, label, classes, the
+            weight column).
         with_label: read the label column (it must exist; rows without a label are
-            dropped); False: the label is not read, every row is kept.
+            dropped) and the model's weight column when the file has it; False: neither
+            is read, every row is kept.
 
     Returns:
         ``(dataset, header, dropped)``: a ``Dataset`` (``y`` None without ``with_label``),
@@ -189,22 +193,31 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
     header = csv_reader.read_header(path, delimiter)
     names = tuple(column.name for column in spec.columns)
     indices, _ = columns.model_columns(header, names, spec.label, with_label)
-    indices = indices[:len(names) + (1 if with_label else 0)]
+    indices = indices[:len(names)]
     text = [i for column, i in zip(spec.columns, indices) if column.kind in TEXT_KINDS]
-    if with_label and spec.classes is not None:
-        text.append(indices[-1])
+    weighted = with_label and spec.weight is not None and spec.weight in header.names
+    if weighted:
+        indices.append(header.names.index(spec.weight))
+    if with_label:
+        indices.append(header.names.index(spec.label))
+        if spec.classes is not None:
+            text.append(indices[-1])
     pd = pandas()
     chunk = csv_reader.read_all(header, indices, csv_reader.BLOCK_BYTES, text, na_values)
     values, lines, dropped = chunk.values, chunk.lines, 0
     if with_label:
         keep = ~missing_mask(pd, values[-1])
+        if weighted:
+            keep &= ~missing_mask(pd, values[len(names)])
         dropped = int((~keep).sum())
         values, lines = [column[keep] for column in values], lines[keep]
 
     def where(name):
         return "{}:{{}}:{} (column '{}')".format(path, header.names.index(name) + 1, name)
     x, text_values = model_inputs(pd, values[:len(names)], lines, spec.columns, where)
-    y = None
+    y = weight = None
+    if weighted:
+        weight = reading.weights_of(pd, values[len(names)], lines, where(spec.weight))
     if with_label:
         if spec.classes is None:
             y = numbers(pd, values[-1], lines, where(spec.label), False).reshape(-1, 1)
@@ -212,14 +225,15 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
             y = class_indices(as_text(values[-1]), spec.classes, lines,
                               "{} (column '{}')".format(path, spec.label))
     return Dataset(x=x, text=text_values, y=y, columns=spec.columns, label=spec.label,
-                   classes=spec.classes, source=path), header, dropped
+                   classes=spec.classes, source=path, weight=weight), header, dropped
 
 
-def schema(train):
-    """``(columns, label, classes)`` of a ``Dataset`` or ``Streamed`` (see ``types``)."""
+def schema(split):
+    """``(columns, label, classes, class_weights)`` of a ``Split`` (see ``types``)."""
+    train = split.train
     if isinstance(train, Streamed):
-        return train.decided.columns, train.plan.label, train.decided.classes
-    return train.columns, train.label, train.classes
+        return train.decided.columns, train.plan.label, train.decided.classes, split.class_weights
+    return train.columns, train.label, train.classes, split.class_weights
 
 
 def no_rows(columns):

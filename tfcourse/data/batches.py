@@ -20,10 +20,10 @@ UNSHUFFLED_CHUNK_ROWS = 65536
 
 
 def _arrays(dataset):
-    """A ``Dataset``'s rows as a tuple of arrays: ``(x, y)``, or ``(x, text, y)`` with text."""
-    if dataset.text is None:
-        return dataset.x, dataset.y
-    return dataset.x, dataset.text, dataset.y
+    """A ``Dataset``'s rows as the tuple of arrays a batch is: ``(x, [text,] y, [weight])``,
+    text and weight when the data have them (``tfcourse.graph.unpack`` reads it)."""
+    return tuple(array for array in (dataset.x, dataset.text, dataset.y, dataset.weight)
+                 if array is not None)
 
 
 def _take(rows, index):
@@ -41,7 +41,7 @@ def memory_batches(dataset, batch_size, seed, skip=0):
     ``(seed, epoch)``) every epoch, a short tail dropped; forever, after ``skip`` batches.
 
     Yields:
-        ``(x, y)`` or ``(x, text, y)``: ``batch_size`` rows of each (see ``Dataset``).
+        ``(x, [text,] y, [weight])``: ``batch_size`` rows of each (see ``Dataset``).
     """
     rows = _arrays(dataset)
     per_epoch = len(dataset.x) // batch_size
@@ -69,9 +69,9 @@ def _training_chunks(streamed, chunk_rows):
             held = split_lib.is_validation(np.arange(index, index + len(chunk.lines)),
                                            streamed.validation_fraction, streamed.seed)
             index += len(chunk.lines)
-            x, text, y, _ = reading.rows(pd, plan, header.names, chunk, streamed.decided, keep)
+            found = reading.rows(pd, plan, header.names, chunk, streamed.decided, keep)
             train = ~held[keep]
-            carry.append(_take((x, y) if text is None else (x, text, y), train))
+            carry.append(_take(tuple(array for array in found[:4] if array is not None), train))
             n += int(train.sum())
             rows = _join(carry)
             whole = n // chunk_rows * chunk_rows
@@ -112,7 +112,7 @@ def streamed_batches(streamed, batch_size, shuffle_buffer, seed, skip=0):
         skip: number of batches to pass over first (a resumed run's global step).
 
     Yields:
-        ``(x, y)`` or ``(x, text, y)``: ``batch_size`` rows of each.
+        ``(x, [text,] y, [weight])``: ``batch_size`` rows of each.
     """
     produced, epoch = 0, 0
     while True:
@@ -141,7 +141,7 @@ def sharded_batches(train, index, count, batch_size, seed, shuffle_buffer=0):
             whole shard (in memory only).
 
     Yields:
-        ``(x, y)`` or ``(x, text, y)`` minibatches.
+        ``(x, [text,] y, [weight])`` minibatches.
     """
     epoch = 0
     while True:

@@ -113,3 +113,33 @@ def class_indices(labels, classes, lines, where):
         raise DataError("{}: label {!r} on line {} is not one of the training rows' classes: "
                         "{}".format(where, labels[row], lines[row], ", ".join(classes)))
     return found.reshape(-1, 1)
+
+
+def class_weights(summary, classes, config, where):
+    """The weight of each class in the loss (tuple of float, in ``classes``' order), or None.
+
+    Args:
+        summary: the ``LabelSummary`` of the training rows.
+        classes: the classes in index order, or None (a numeric label).
+        config: ``data.class_weight``: None, "balanced" (``n / (K · n_k)`` with ``n_k`` the
+            training rows of class k: scikit-learn's formula) or a dict class -> weight
+            (classes not named weigh 1).
+        where: what to name in messages.
+
+    Raises:
+        DataError: the mapping names a value that is not one of the classes.
+    """
+    if config is None or classes is None:
+        return None
+    if config == "balanced":
+        names = sorted(summary.counts)
+        found = class_indices(np.array(names, object), classes, np.zeros(len(names), int),
+                              where)[:, 0].astype(int)
+        counts = np.bincount(found, weights=[summary.counts[name] for name in names],
+                             minlength=len(classes))
+        return tuple(float(counts.sum() / (len(classes) * count)) for count in counts)
+    unknown = [name for name in config if name not in classes]
+    if unknown:
+        raise DataError("{}: {} not among the label's classes: {}".format(
+            where, ", ".join(repr(name) for name in unknown), ", ".join(classes)))
+    return tuple(float(config.get(name, 1.0)) for name in classes)

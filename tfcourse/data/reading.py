@@ -13,7 +13,7 @@ import numpy as np
 
 from tfcourse.data import column_types, columns as columns_lib, labels as labels_lib
 from tfcourse.data import split as split_lib
-from tfcourse.data.inputs import model_inputs
+from tfcourse.data.inputs import model_inputs, numbers
 from tfcourse.data.types import TEXT_KINDS
 from tfcourse.errors import DataError
 
@@ -21,18 +21,24 @@ MISSING_POLICIES = ("impute", "drop", "error")
 
 Plan = collections.namedtuple(
     "Plan", "path names kinds indices text_indices label label_kind positive missing na_values "
-            "max_categories ignored")
+            "max_categories ignored weight class_weight")
 Plan.__doc__ = """What to read of a file and how (see ``plan``).
 
 Attributes:
     names: feature columns (str) in order; kinds: their type from ``data.columns`` or None
-        (guessed); indices: 0-based CSV columns of the features, then of the label;
+        (guessed); indices: 0-based CSV columns of the features, then of the weight column
+        (when there is one), then of the label;
     text_indices: those read as text; label, label_kind ("number", "binary", "classes"),
-    positive, missing (``MISSING_POLICIES``), na_values, max_categories: from the config;
+    positive, missing (``MISSING_POLICIES``), na_values, max_categories, weight (a column
+    name or None), class_weight: from the config;
     ignored: columns left out by ``data.ignore`` / ``data.columns``.
 """
 
-Decided = collections.namedtuple("Decided", "columns classes mean std notes warnings")
+Decided = collections.namedtuple("Decided", "columns classes mean std notes warnings "
+                                            "class_weights")
+Decided.__doc__ = """What the checking pass decided: the feature ``Column`` s, the label's
+classes (or None), the encoded features' statistics, lines to print, and ``class_weights``
+(a float per class for the loss, or None)."""
 
 
 def plan(header, data_config, label_kind):
@@ -53,6 +59,18 @@ def plan(header, data_config, label_kind):
                                          ", ".join(header.names)))
     ignored = set(data_config.ignore or ()) | set(
         name for name, kind in overrides.items() if kind == "ignore")
+    weight = data_config.weight
+    if weight is not None:
+        if columns_lib.index_of(header, weight) is None:
+            raise DataError("{}: weight column '{}' (data.weight) not found; columns are: "
+                            "{}".format(header.path, weight, ", ".join(header.names)))
+        if weight == label or weight in (data_config.features or ()):
+            raise DataError("{}: column '{}' is data.weight and also the label or a "
+                            "feature".format(header.path, weight))
+        ignored.add(weight)
+    if data_config.class_weight is not None and label_kind == "number":
+        raise DataError("data.class_weight: a regression's label has no classes ({})".format(
+            header.path))
     names = columns_lib.select_features(header, label, data_config.features)
     kept = tuple(name for name in names if name not in ignored)
     if not kept:
@@ -62,12 +80,15 @@ def plan(header, data_config, label_kind):
     label_index = columns_lib.index_of(header, label)
     if label_kind != "number":
         text_indices.append(label_index)
+    weights = [columns_lib.index_of(header, weight)] if weight is not None else []
     return Plan(path=header.path, names=kept, kinds=tuple(overrides.get(name) for name in kept),
-                indices=tuple(indices + [label_index]), text_indices=tuple(text_indices),
-                label=label, label_kind=label_kind, positive=data_config.positive,
-                missing=data_config.missing, na_values=tuple(data_config.na_values),
+                indices=tuple(indices + weights + [label_index]),
+                text_indices=tuple(text_indices), label=label, label_kind=label_kind,
+                positive=data_config.positive, missing=data_config.missing,
+                na_values=tuple(data_config.na_values),
                 max_categories=data_config.max_categories,
-                ignored=tuple(name for name in names if name in ignored))
+                ignored=tuple(name for name in names if name in ignored and name != weight),
+                weight=weight, class_weight=data_config.class_weight)
 
 
 def _where(plan, header_names, name):
@@ -82,14 +103,16 @@ def kept_rows(pd, plan, header_names, chunk):
         DataError: with "error", the chunk's first missing cell (file order).
     """
     missing = [column_types.missing_mask(pd, values) for values in chunk.values]
-    label_missing = missing[-1]
+    label_missing = missing[-1].copy()
+    if plan.weight is not None:  # a row without its weight is not trained on either
+        label_missing |= missing[len(plan.names)]
     features_missing = np.zeros(len(chunk.lines), bool)
-    for mask in missing[:-1]:
+    for mask in missing[:len(plan.names)]:
         features_missing |= mask
     if plan.missing == "error" and (features_missing | label_missing).any():
         row = int(np.argmax(features_missing | label_missing))
         j = next(j for j, mask in enumerate(missing) if mask[row])
-        name = plan.names[j] if j < len(plan.names) else plan.label
+        name = (plan.names + ((plan.weight,) if plan.weight else ()) + (plan.label,))[j]
         raise DataError("{}: missing value (data.missing: error)".format(
             _where(plan, header_names, name).format(chunk.lines[row])))
     keep = ~label_missing
@@ -108,6 +131,7 @@ class CheckingPass(object):
         self.label_numbers = column_types.Summary(plan.label)
         self.label_classes = labels_lib.LabelSummary()
         self.n_rows = self.n_train = self.n_validation = 0
+        self.train_weight = 0.0
         self.dropped_label = self.dropped_missing = 0
 
     def add(self, chunk):
@@ -124,6 +148,10 @@ class CheckingPass(object):
         lines, in_train = chunk.lines[keep], train[keep]
         for summary, values, mask in zip(self.summaries, chunk.values, missing):
             summary.add(self.pd, values[keep], mask[keep], lines, in_train)
+        if self.plan.weight is not None:
+            weight = weights_of(self.pd, chunk.values[len(self.plan.names)][keep], lines,
+                                _where(self.plan, self.header_names, self.plan.weight))
+            self.train_weight += float(weight[in_train].sum())
         label = chunk.values[-1][keep]
         if self.plan.label_kind == "number":
             self.label_numbers.add(self.pd, label, np.zeros(len(label), bool), lines, in_train)
@@ -159,18 +187,27 @@ class CheckingPass(object):
             raise DataError("{}: no feature column has a value in the training rows".format(
                 plan.path))
         classes = self._classes()
+        if plan.weight is not None and not self.train_weight > 0:
+            raise DataError("{} (column '{}'): the training rows' weights sum to 0".format(
+                plan.path, plan.weight))
+        class_weights = labels_lib.class_weights(self.label_classes, classes, plan.class_weight,
+                                                 "data.class_weight ({})".format(plan.path))
         mean, std = column_types.encoded_statistics(columns, summaries)
         notes = ["columns: {}".format(column_types.describe(columns, ignored))]
         if self.dropped_label:
-            notes.append("dropped {} row{} without a label".format(
-                self.dropped_label, "" if self.dropped_label == 1 else "s"))
+            notes.append("dropped {} row{} without a label{}".format(
+                self.dropped_label, "" if self.dropped_label == 1 else "s",
+                " or weight" if plan.weight else ""))
         if self.dropped_missing:
             notes.append("dropped {} row{} with missing values (data.missing: drop)".format(
                 self.dropped_missing, "" if self.dropped_missing == 1 else "s"))
         if plan.label_kind == "binary":
             notes.append("positive class: {} = {!r} (probability is P({} = {!r}))".format(
                 plan.label, classes[1], plan.label, classes[1]))
-        return Decided(tuple(columns), classes, mean, std, notes, warnings)
+        if class_weights is not None:
+            notes.append("class weights: {}".format(", ".join(
+                "{} {:.4g}".format(name, weight) for name, weight in zip(classes, class_weights))))
+        return Decided(tuple(columns), classes, mean, std, notes, warnings, class_weights)
 
     def unread_text(self, decided):
         """CSV column indices (0-based) of guessed columns ``decided`` typed boolean, date
@@ -199,8 +236,24 @@ class CheckingPass(object):
         return None
 
 
+def weights_of(pd, values, lines, where):
+    """``[rows, 1]`` float32 weights of the ``data.weight`` column's cells (``where``:
+    ``"<file>:{}:<n> (column '<name>')"``).
+
+    Raises:
+        DataError: a cell that is missing, not a number or negative (naming its line).
+    """
+    weight = numbers(pd, values, lines, where, allow_missing=False)
+    negative = np.flatnonzero(weight < 0)
+    if len(negative):
+        raise DataError("{}: weight {!r} is negative".format(
+            where.format(lines[negative[0]]), float(weight[negative[0]])))
+    return weight.reshape(-1, 1)
+
+
 def rows(pd, plan, header_names, chunk, decided, keep=None):
-    """``(x, text, y, lines)`` of a chunk's kept rows, as the model takes them.
+    """``(x, text, y, weight, lines)`` of a chunk's kept rows, as the model takes them
+    (``weight`` None without ``data.weight``).
 
     Args:
         keep: the chunk's kept rows (``kept_rows``), or None to compute them.
@@ -221,4 +274,8 @@ def rows(pd, plan, header_names, chunk, decided, keep=None):
     else:
         y = labels_lib.class_indices(column_types.as_text(label), decided.classes, lines,
                                      "{} (column '{}')".format(plan.path, plan.label))
-    return x, text, y, lines
+    weight = None
+    if plan.weight is not None:
+        weight = weights_of(pd, values[len(plan.names)], lines,
+                            _where(plan, header_names, plan.weight))
+    return x, text, y, weight, lines

@@ -36,7 +36,8 @@ Attributes:
     source: the file, for messages.
 """
 
-Split = collections.namedtuple("Split", "train validation mean std notes warnings")
+Split = collections.namedtuple("Split", "train validation mean std notes warnings class_weights")
+Split.__new__.__defaults__ = (None,)  # class_weights
 Split.__doc__ = """Training and validation data with the training rows' statistics.
 
 Attributes:
@@ -47,6 +48,7 @@ Attributes:
         both kinds of ``train``.
     notes: lines worth printing once (the columns' types, rows dropped, the positive class).
     warnings: lines to print as warnings (a column that looks like an identifier).
+    class_weights: a weight per class in the loss (``data.class_weight``), or None.
 """
 
 Column = collections.namedtuple(

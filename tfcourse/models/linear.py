@@ -62,6 +62,8 @@ def score(model):
     return model.predictions
 
 
-def metrics(y_true, scores):
-    """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (``tfcourse.metrics``)."""
-    return metrics_lib.regression(np.asarray(y_true), np.asarray(scores))
+def metrics(y_true, scores, sample_weight=None):
+    """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (``tfcourse.metrics``),
+    rows weighted by ``sample_weight`` (``[n, 1]``) if given."""
+    return metrics_lib.regression(np.asarray(y_true), np.asarray(scores),
+                                  sample_weight=sample_weight)

@@ -84,6 +84,8 @@ def score(model):
     return model.probabilities
 
 
-def metrics(y_true, scores):
-    """Log loss, accuracy, precision, recall, F1, ROC AUC of ``scores`` (probabilities)."""
-    return metrics_lib.classification(np.asarray(y_true), np.asarray(scores))
+def metrics(y_true, scores, sample_weight=None):
+    """Log loss, accuracy, precision, recall, F1, ROC AUC of ``scores`` (probabilities), rows
+    weighted by ``sample_weight`` (``[n, 1]``) if given."""
+    return metrics_lib.classification(np.asarray(y_true), np.asarray(scores),
+                                      sample_weight=sample_weight)

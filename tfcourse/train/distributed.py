@@ -137,10 +137,13 @@ def _loop(session, tg, batches, config, out, watchdog, evaluation):
         evaluation.maybe(raw_session, int(raw_session.run(tg.global_step)))
     steps, next_log = 0, 0
     while not session.should_stop():
-        batch = next(batches)
-        feed = {tg.x: batch[0], tg.y: batch[-1]}
-        if tg.x_text is not None:
-            feed[tg.x_text] = batch[1]
+        x, text, y, weight = graph_lib.unpack(next(batches), tg.x_text is not None,
+                                              tg.w is not None)
+        feed = {tg.x: x, tg.y: y}
+        if text is not None:
+            feed[tg.x_text] = text
+        if weight is not None:
+            feed[tg.w] = weight
         _, loss, step = session.run([tg.train_op, tg.model.loss, tg.global_step], feed)
         watchdog.feed()
         steps += 1

@@ -45,8 +45,9 @@ def load_data(config):
     """
     model = models.get(config.model)
     split = data.load(config.data, config.seed, model.BUILTIN_DATA, model.LABELS)
-    columns, label, classes = data.schema(split.train)
-    spec = model_dir_lib.make_spec(config.model, columns, label, config.data.standardize, classes)
+    columns, label, classes, class_weights = data.schema(split)
+    spec = model_dir_lib.make_spec(config.model, columns, label, config.data.standardize, classes,
+                                   config.data.weight, class_weights)
     return split, spec
 
 
