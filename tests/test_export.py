@@ -1,5 +1,7 @@
 """tfcourse.commands.export: real SavedModels, checked with TensorFlow's saved_model_cli and loader."""
 
+import collections
+import contextlib
 import csv
 import os
 import re
@@ -253,3 +255,106 @@ def test_saved_model_holds_no_optimizer_loop_or_data_ops(linear_model, logistic_
     graph_def = tf.MetaGraphDef.FromString(open(meta, "rb").read()).graph_def
     assert any(node.name.startswith("optimizer/") for node in graph_def.node)
     assert len(ops) * 2 < len(graph_def.node)
+
+
+def saved_meta_graph(export_dir):
+    """The one MetaGraphDef of the exported ``saved_model.pb``."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    saved_model = saved_model_pb2.SavedModel()
+    with open(os.path.join(export_dir, "saved_model.pb"), "rb") as handle:
+        saved_model.ParseFromString(handle.read())
+    assert len(saved_model.meta_graphs) == 1
+    return saved_model.meta_graphs[0]
+
+
+@pytest.mark.parametrize("which", ["linear", "logistic"])
+def test_main_op_initialises_tables_and_needs_no_feed(linear_model, logistic_model, tmp_path,
+                                                      which):
+    ckpt = linear_model if which == "linear" else logistic_model
+    meta_graph = saved_meta_graph(quiet_export(ckpt, str(tmp_path / "export"))[0])
+    collections_saved = meta_graph.collection_def
+    assert list(collections_saved["saved_model_main_op"].node_list.value) == ["init_all_tables"]
+    assert "legacy_init_op" not in collections_saved
+    assert "local_variables" not in collections_saved  # what TF 2's default init would run
+    with tf.Graph().as_default() as graph:
+        tf.train.import_meta_graph(meta_graph)
+        main_op = graph.get_operation_by_name("init_all_tables")
+        assert export.placeholders_needed(main_op) == []
+        # The walk does find placeholders: the predictions need x (and not the labels y).
+        predictions = meta_graph.signature_def["serving_default"].outputs["predictions"].name
+        assert export.placeholders_needed(graph.get_tensor_by_name(predictions).op) == [
+            "original_data/x"]
+
+
+def test_default_valued_attributes_are_stripped(linear_model, tmp_path):
+    meta_graph = saved_meta_graph(quiet_export(linear_model, str(tmp_path / "export"))[0])
+    assert meta_graph.meta_info_def.stripped_default_attrs
+    matmuls = [node for node in meta_graph.graph_def.node if node.op == "MatMul"]
+    assert [node.name for node in matmuls] == ["linear_model/MatMul"]
+    for node in matmuls:  # transpose_a/b (and TF 2's grad_a/b) are false: their defaults
+        assert sorted(name for name in node.attr if not name.startswith("_")) == ["T"]
+
+
+TableGraph = collections.namedtuple("TableGraph", "graph x outputs saver")
+
+
+def hash_table(keys, values):
+    """A string -> int64 lookup table (default -1) whose initializer is in TABLE_INITIALIZERS."""
+    lookup = tf.lookup if hasattr(tf, "lookup") else tf.contrib.lookup  # 2.x : 1.12
+    table_class = getattr(lookup, "StaticHashTable", None) or lookup.HashTable
+    return table_class(lookup.KeyValueTensorInitializer(keys, values), -1)
+
+
+@contextlib.contextmanager
+def table_model(directory, keys_fed=False):
+    """A restored model whose output reads a lookup table, as ``restore.open_model`` yields it.
+
+    ``predictions = weight * x + table["c"]``: weight is saved as 3.0 (initialised
+    to 2.0) and the table maps a, b, c to 0, 1, 2, so a SavedModel of it gives
+    ``3x + 2`` only if the loader restores the variable and initialises the table.
+
+    Args:
+        directory: where the checkpoint goes (pathlib.Path).
+        keys_fed: take the table's keys from a placeholder ``vocabulary``.
+
+    Yields:
+        a ``restore.LoadedModel`` in an open session holding the restored weight.
+    """
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [None, 1], name="x")
+        weight = tf.get_variable("weight", [], initializer=tf.constant_initializer(2.0))
+        keys = (tf.placeholder(tf.string, [3], name="vocabulary") if keys_fed
+                else tf.constant(["a", "b", "c"]))
+        code = hash_table(keys, tf.constant([0, 1, 2], tf.int64)).lookup(tf.constant(["c"]))
+        predictions = tf.add(weight * x, tf.cast(code, tf.float32), name="predictions")
+        saver = tf.train.Saver([weight])
+        init_op = tf.global_variables_initializer()
+    graph.finalize()
+    with tf.Session(graph=graph) as session:
+        session.run(init_op)
+        weight.load(3.0, session)
+        prefix = saver.save(session, str(directory / "model.ckpt"), write_meta_graph=False)
+        session.run(init_op)
+        saver.restore(session, prefix)
+        os.remove(prefix + ".index")  # an export copies the session's values, not the files
+        tg = TableGraph(graph=graph, x=x, outputs=collections.OrderedDict(
+            predictions=predictions), saver=saver)
+        yield restore.LoadedModel(spec=None, config=None, tg=tg, session=session,
+                                  checkpoint=prefix, global_step=0)
+
+
+def test_loader_initialises_the_graphs_tables(tmp_path):
+    export_dir = str(tmp_path / "export")
+    with table_model(tmp_path) as loaded:
+        export.write_saved_model(loaded, export_dir)
+    x = np.array([[1.0], [-4.0]], np.float32)
+    np.testing.assert_array_equal(load_and_run(export_dir, x)["predictions"], 3 * x + 2)
+
+
+def test_main_op_that_needs_a_placeholder_is_refused(tmp_path):
+    export_dir = str(tmp_path / "export")
+    with table_model(tmp_path, keys_fed=True) as loaded, pytest.raises(
+            ValueError, match="main op init_all_tables needs placeholder.* vocabulary"):
+        export.write_saved_model(loaded, export_dir)
+    assert not os.path.exists(export_dir)

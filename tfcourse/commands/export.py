@@ -6,6 +6,18 @@ signature, ``serving_default``: input ``x`` (``[None, n_features]`` float32,
 raw features: standardisation is inside the graph), outputs ``predictions``
 (``[None, 1]`` float32) and, for logistic regression, ``probabilities``.
 
+Loading it restores the variables and then runs its main op (collection
+``saved_model_main_op``), ``tf.tables_initializer()``: it initialises the
+graph's lookup tables and needs no feed. With no main op, TensorFlow 2's
+``tf.saved_model.load`` would run ``Scaffold.default_local_init_op()`` instead
+(local variables, tables and local resources), which fails on any init that
+reads a placeholder (``UnliftableError``); TensorFlow Serving runs the main
+op as the loaders do. Default-valued attributes are stripped
+(``strip_default_attrs``), so an export from a newer TensorFlow loads in an
+older one as long as it uses no op or non-default attribute the older one lacks:
+exports from TensorFlow 1.12 and 2.21 each load and give the same predictions
+in the other (``tests/test_cross_leg.py``).
+
 The export is assembled in a hidden ``.<name>.export-<pid>-*`` directory beside
 ``export_dir`` and renamed into place once complete, so a failure leaves the
 previous export (if any) intact and never a half-written one.
@@ -13,7 +25,7 @@ previous export (if any) intact and never a half-written one.
 
 import os
 
-from tfcourse import files
+from tfcourse import files, graph as graph_lib
 from tfcourse.commands import restore
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
@@ -49,31 +61,99 @@ def check_export_dir(export_dir, overwrite):
                          "it is not replaced: choose another --export_dir".format(export_dir))
 
 
-def signature(loaded):
+def signature(loaded, graph=None):
     """The ``serving_default`` SignatureDef of a ``restore.LoadedModel``.
+
+    Args:
+        loaded: a ``restore.LoadedModel``.
+        graph: a copy of ``loaded``'s graph whose tensors, found by name, the
+            signature names (default: ``loaded``'s own graph).
 
     Returns:
         a ``SignatureDef`` (method ``tensorflow/serving/predict``): input ``x``
         ``[None, n_features]`` float32; outputs ``predictions`` ``[None, 1]``
         float32 and, for logistic regression, ``probabilities`` ``[None, 1]`` float32.
     """
+    graph = graph or loaded.tg.graph
+    outputs = dict((key, graph.get_tensor_by_name(tensor.name))
+                   for key, tensor in loaded.tg.outputs.items())
     return tf.saved_model.signature_def_utils.predict_signature_def(
-        inputs={"x": loaded.tg.x}, outputs=dict(loaded.tg.outputs))
+        inputs={"x": graph.get_tensor_by_name(loaded.tg.x.name)}, outputs=outputs)
+
+
+def serving_graph(loaded):
+    """A copy of ``loaded``'s graph with the SavedModel's main op added.
+
+    The restored graph is finalised (no op may join it), so its MetaGraphDef
+    is imported into a new ``tf.Graph``, where the main op,
+    ``tf.tables_initializer()``, is built.
+
+    Returns:
+        ``(graph, saver, main_op)``: the copy, its ``tf.train.Saver`` (the
+        checkpoint's variables, from the model's SaverDef) and the main op (an
+        ``Operation``).
+    """
+    meta_graph_def = tf.train.export_meta_graph(graph=loaded.tg.graph,
+                                                saver_def=loaded.tg.saver.saver_def)
+    graph = tf.Graph()
+    with graph.as_default():
+        saver = tf.train.import_meta_graph(meta_graph_def)
+        main_op = tf.tables_initializer()
+    return graph, saver, main_op
+
+
+def copy_variables(loaded, graph, session):
+    """Sets every global variable of ``graph``, a copy of ``loaded``'s, in ``session`` to its
+    value in ``loaded.session`` (by name; ``Variable.load`` feeds it: no constant is added)."""
+    copies = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
+    values = loaded.session.run([loaded.tg.graph.get_tensor_by_name(variable.name)
+                                 for variable in copies])
+    for variable, value in zip(copies, values):
+        variable.load(value, session)
+
+
+def placeholders_needed(op):
+    """Names of the ``Placeholder`` ops that running ``op`` needs fed, sorted.
+
+    Follows data and control inputs transitively; a ``PlaceholderWithDefault``
+    needs no feed and is not listed.
+    """
+    seen, stack, found = set(), [op], set()
+    while stack:
+        current = stack.pop()
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        if current.type == "Placeholder":
+            found.add(current.name)
+        stack.extend(tensor.op for tensor in current.inputs)
+        stack.extend(current.control_inputs)
+    return sorted(found)
 
 
 def write_saved_model(loaded, directory):
     """Writes ``loaded``'s graph and restored variables as a SavedModel into ``directory``.
 
-    The model's own ``tf.train.Saver`` writes the variables: its graph is
-    finalised, so the builder may not create one, and ``clear_devices`` stays
-    off (it would modify a collection; tfcourse pins no devices anyway).
-    ``directory`` must not exist.
+    A copy of the graph (``serving_graph``) gets the restored variables' values
+    (``copy_variables``: the checkpoint may have been rotated away since) in a
+    session of its own, and is written with main op ``tf.tables_initializer()``
+    and default-valued attributes stripped. ``clear_devices`` stays off
+    (tfcourse pins no devices). ``directory`` must not exist.
+
+    Raises:
+        ValueError: the main op would need a placeholder fed (no server feeds it).
     """
+    graph, saver, main_op = serving_graph(loaded)
+    needed = placeholders_needed(main_op)
+    if needed:
+        raise ValueError("the SavedModel's main op {} needs placeholder(s) {} fed; a server "
+                         "feeds none".format(main_op.name, ", ".join(needed)))
     builder = tf.saved_model.builder.SavedModelBuilder(directory)
-    with loaded.tg.graph.as_default():
+    with graph.as_default(), tf.Session(graph=graph, config=graph_lib.session_config()) as session:
+        copy_variables(loaded, graph, session)
         builder.add_meta_graph_and_variables(
-            loaded.session, [SERVING_TAG], signature_def_map={SIGNATURE_KEY: signature(loaded)},
-            saver=loaded.tg.saver)
+            session, [SERVING_TAG], signature_def_map={SIGNATURE_KEY: signature(loaded, graph)},
+            main_op=main_op, strip_default_attrs=True, saver=saver)
     builder.save()
 
 
