@@ -1,6 +1,10 @@
 """Generated CSV files for the data tests: numpy arrays written as text, and what they hold."""
 
 import numpy as np
+import pytest
+
+from tfcourse import data
+from tfcourse.errors import DataError
 
 
 def write_csv(path, header, values, newline="\n", formats=None, blank_before=None,
@@ -81,3 +85,21 @@ def data_config(model="linear", **values):
     for name in ("features", "ignore", "na_values"):
         fields[name] = tuple(fields[name]) if fields[name] is not None else None
     return config_lib.DataConfig(**fields)
+
+
+def data_error(function, *args, **kwargs):
+    """The message of the DataError ``function(*args, **kwargs)`` raises."""
+    with pytest.raises(DataError) as info:
+        function(*args, **kwargs)
+    return str(info.value)
+
+
+def config(path, label="y", **options):
+    """A resolved data config for ``path`` (no validation split unless given)."""
+    options.setdefault("validation_fraction", 0.0)
+    return data_config(path=path, label=label, **options)
+
+
+def read(path, label="y", kind="number", **options):
+    """The training rows of ``path`` read whole (no validation split): a ``Dataset``."""
+    return data.read_csv(config(path, label, **options), kind).train

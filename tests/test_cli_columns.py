@@ -4,6 +4,7 @@ with a three-line config, and every command after train takes the raw file."""
 import csv
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -90,3 +91,24 @@ def test_a_label_with_three_values_names_softmax(tmp_path, tfcourse, workdir):
     assert outcome.err.strip().endswith(
         "3 classes in the training rows (a, b, c): logistic regression needs exactly 2; use "
         "--model softmax")
+
+
+def test_predict_flag_with_one_column_takes_commas_as_rows(tfcourse, workdir):
+    assert tfcourse("train", "--max_step", "5").code == 0
+    outcome = tfcourse("restore", "--ckpt", "tmp/model", "--predict", "1.0,2.5")
+    weight = float(outcome.out.split("weight[x] = ")[1].split()[0])
+    bias = float(outcome.out.split("bias = ")[1].split()[0])
+    found = re.findall(r"prediction for x = (\S+): (\S+)", outcome.out)
+    assert [x for x, _ in found] == ["1.0", "2.5"]
+    for x, value in found:
+        assert float(value) == pytest.approx(weight * float(x) + bias, abs=1e-5)
+
+
+def test_positive_class_given_as_a_yaml_number(tmp_path, tfcourse, workdir):
+    path = tmp_path / "n.csv"
+    path.write_text("a,y\n" + "".join("{},{}\n".format(i, 3 if i % 2 else 7) for i in range(40)))
+    config = write_yaml(tmp_path, "model: logistic\nmax_step: 5\ndata:\n  path: n.csv\n"
+                                  "  label: y\n  positive: 3\n")
+    outcome = tfcourse("train", "--config", config)
+    assert outcome.code == 0, outcome.err
+    assert "positive class: y = '3'" in outcome.out

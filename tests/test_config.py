@@ -162,7 +162,8 @@ def test_typed_column_keys_from_yaml_round_trip(tmp_path):
      r"^\S*c\.yaml:2:3: max_categories = 100001: expected an integer <= 100000$"),
     ("data:\n  na_values: NA\n", r"^\S*c\.yaml:2:3: na_values = 'NA': expected a list of strings$"),
     ("data:\n  ignore: a\n", r"^\S*c\.yaml:2:3: ignore = 'a': expected a list of strings$"),
-    ("data:\n  positive: 1\n", r"^\S*c\.yaml:2:3: positive = 1: expected a string$"),
+    ("data:\n  positive: yes\n", r"^\S*c\.yaml:2:3: positive = True: expected a label value "
+                                 r"\(write yes/no/true/false in quotes\)$"),
 ])
 def test_typed_column_keys_are_checked(tmp_path, text, message):
     path = write(tmp_path, text)

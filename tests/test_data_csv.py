@@ -14,9 +14,8 @@ import pytest
 
 from tfcourse import data
 from tfcourse.data import csv_reader
-from tfcourse.errors import DataError
 
-from csv_files import data_config, write
+from csv_files import config, data_error, read, write
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES = os.path.join(REPO, "data", "diabetes.csv")
@@ -32,22 +31,6 @@ REGRESSION = ("the label of a regression must be a number; for classes use --mod
 def typo(cell, n_text=1, n=11):
     return ("{} is not a number ({} of the column's {} training values are numbers; "
             "data.columns: {{b: categorical}} reads it as categories)".format(cell, n - n_text, n))
-
-
-def data_error(function, *args, **kwargs):
-    with pytest.raises(DataError) as info:
-        function(*args, **kwargs)
-    return str(info.value)
-
-
-def config(path, label="y", **options):
-    options.setdefault("validation_fraction", 0.0)
-    return data_config(path=path, label=label, **options)
-
-
-def read(path, label="y", kind="number", **options):
-    """The training rows of ``path`` read whole (no validation split): a ``Dataset``."""
-    return data.read_csv(config(path, label, **options), kind).train
 
 
 def messages(path, label="y", kind="number", **options):

@@ -10,30 +10,13 @@ import pytest
 
 from tfcourse import data
 from tfcourse.data import csv_reader
-from tfcourse.errors import DataError
 
-from csv_files import data_config, write
+from csv_files import config, data_error, read, write
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES = os.path.join(REPO, "data", "diabetes.csv")
 BREAST_CANCER = os.path.join(REPO, "data", "breast_cancer.csv")
 DIABETES_FEATURES = ("age", "sex", "bmi", "bp", "tc", "ldl", "hdl", "tch", "ltg", "glu")
-
-
-def data_error(function, *args, **kwargs):
-    with pytest.raises(DataError) as info:
-        function(*args, **kwargs)
-    return str(info.value)
-
-
-def config(path, label="y", **options):
-    options.setdefault("validation_fraction", 0.0)
-    return data_config(path=path, label=label, **options)
-
-
-def read(path, label="y", kind="number", **options):
-    """The training rows of ``path`` read whole (no validation split): a ``Dataset``."""
-    return data.read_csv(config(path, label, **options), kind).train
 
 
 # --- valid input ---------------------------------------------------------------------------------

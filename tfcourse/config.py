@@ -127,7 +127,7 @@ DATA_SCHEMA = (
     _key("class_weight", "class_weight", None,
          "logistic and softmax: weights of the classes in the loss, balanced (n / (K * rows of "
          "the class), as scikit-learn) or a mapping {class: weight}; null: 1 each"),
-    _key("positive", "str", None,
+    _key("positive", "label", None,
          "logistic regression: the label value that is the positive class (y = 1); null: 1, "
          "true or yes if the label has it, else the second value in sorted order"),
 )

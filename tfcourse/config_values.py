@@ -13,7 +13,8 @@ from tfcourse.errors import UsageError
 _EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
              "bool": "true or false", "str": "a string", "path": "a path (string)",
              "str_list": "a list of strings", "kind_map": "a mapping of column names to types",
-             "class_weight": "balanced or a mapping of classes to weights > 0"}
+             "class_weight": "balanced or a mapping of classes to weights > 0",
+             "label": "a label value (write yes/no/true/false in quotes)"}
 
 
 def check_value(key, value, where):
@@ -84,6 +85,10 @@ def check_value(key, value, where):
             raise UsageError("{}: {}.{} = {!r}: expected one of: {}".format(
                 where, key.name, wrong[0], value[wrong[0]], ", ".join(key.choices)))
         value = dict(value)
+    elif kind == "label":  # as the label column spells it: a number is its text
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+            fail(_EXPECTED[kind])
+        value = value if isinstance(value, str) else "{:g}".format(value)
     elif kind == "class_weight":
         if value == "balanced":
             return value

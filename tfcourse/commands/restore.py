@@ -78,7 +78,7 @@ def parse_rows(text, columns, na_values=()):
             length.
     """
     if len(columns) == 1:
-        text = text.replace(";", ",")
+        text = text.replace(",", ";")
     rows = [[cell.strip() for cell in row.split(",")] for row in text.split(";")]
     if any(len(row) != len(columns) for row in rows):
         raise UsageError("flag --predict: each row needs {} comma-separated values ({}; rows "
