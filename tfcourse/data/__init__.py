@@ -100,12 +100,17 @@ def read_csv(data_config, label_kind="number", seed=0, block_bytes=csv_reader.BL
     """
     header, plan = _open(data_config, label_kind)
     pd = pandas()
-    chunk = csv_reader.read_all(header, plan.indices, block_bytes, plan.text_indices,
-                                plan.na_values)
-    checking = reading.CheckingPass(pd, plan, header.names, data_config.validation_fraction,
-                                    seed)
-    keep, held = checking.add(chunk)
-    decided = checking.finish()
+    while True:
+        chunk = csv_reader.read_all(header, plan.indices, block_bytes, plan.text_indices,
+                                    plan.na_values)
+        checking = reading.CheckingPass(pd, plan, header.names,
+                                        data_config.validation_fraction, seed)
+        keep, held = checking.add(chunk)
+        decided = checking.finish()
+        unread = checking.unread_text(decided)
+        if not unread:
+            break
+        plan = plan._replace(text_indices=plan.text_indices + unread)  # as scan does
     x, text, y, weight, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
     held = held[keep]
     dataset = Dataset(x=x, text=text, y=y, columns=decided.columns, label=plan.label,

@@ -66,7 +66,8 @@ def columns(pd, parse, n_rows, na_values):
     Raises:
         RowCountDiffers: pandas found another number of rows.
     """
-    options = dict(keep_default_na=False, na_values=[""] + list(na_values), **parse_options(pd))
+    options = dict(keep_default_na=False, na_values=[""] + list(na_values), skipinitialspace=True,
+                   **parse_options(pd))
     try:
         parsed = parse(**options)
     except (ValueError, OverflowError):  # pandas' ParserError is a ValueError

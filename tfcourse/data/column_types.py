@@ -60,28 +60,40 @@ def as_text(values):
     return text
 
 
+def _only_str(pd, values):
+    """Whether an object column holds only str cells (and missing ones): pandas' C check."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def str_cells(pd, values):
+    """The present (not missing) cells of a pandas column as an object array of str."""
+    values = as_text(values)
+    if _only_str(pd, values):
+        return np.asarray(values, object)
+    return np.asarray(pd.Series(values).astype(str).values, object)
+
+
 def missing_mask(pd, values):
-    """``[rows]`` bool: cells pandas read as missing (``data.na_values``), or blank."""
+    """``[rows]`` bool: cells pandas read as missing (``data.na_values``, an empty cell; the
+    reader skips the spaces that begin a cell, so a blank one is empty too)."""
     if values.dtype.kind in "iub":
         return np.zeros(len(values), bool)
     if values.dtype.kind == "f":
         return np.isnan(values)
-    missing = pd.isna(values)
-    present = ~missing
-    if present.any():
-        blank = pd.Series(values[present]).astype(str).str.strip().values == ""
-        missing[np.flatnonzero(present)[blank]] = True
-    return missing
+    return np.asarray(pd.isna(values), bool)
 
 
 def numbers_of(pd, values):
-    """float64 numbers of a pandas column (NaN where a cell is not a number)."""
+    """float64 numbers of a pandas column (NaN where a cell is not a number; pandas' parser
+    takes spaces around a number)."""
     if values.dtype.kind in "iuf":
         return values.astype(np.float64)
     if values.dtype.kind == "b":
         return np.full(len(values), np.nan)
-    return pd.to_numeric(pd.Series(values).astype(str).str.strip(), errors="coerce").values.astype(
-        np.float64)
+    if pd.api.types.infer_dtype(values, skipna=True) == "boolean":  # True/False: never numbers
+        return np.full(len(values), np.nan)
+    return np.asarray(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce"),
+                      np.float64)
 
 
 class Summary(object):
@@ -98,12 +110,13 @@ class Summary(object):
         counts: Counter of the training cells' text (at most ``MAX_DISTINCT`` distinct
             values; ``n_uncounted`` cells with values beyond); dates: ``Moments`` of the
             days of training cells that are dates, of which there were ``n_dates``.
-        numeric_chunks: a chunk pandas read as numbers had cells: they are not in
-            ``counts`` (a streamed column typed as text is then read again as text).
+        numeric_chunks: the numbers of a chunk are not in ``counts`` (pandas read the chunk
+            as numbers, or it held numbers but for a few typos); a column then typed as text
+            is read again as text (``read_as_text``), which counts every cell.
     """
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, read_as_text=False):
+        self.name, self.read_as_text = name, read_as_text
         self.n = self.n_missing = self.n_text = self.n_dates = self.n_uncounted = 0
         self.numbers, self.dates = Moments(), Moments()
         self.first_text = self.first_infinite = self.first_non_date = None
@@ -128,27 +141,34 @@ class Summary(object):
         if values.dtype.kind in "iuf":
             self.numeric_chunks = self.numeric_chunks or bool(present.any())
             return
-        text = np.asarray(pd.Series(as_text(values[present])).astype(str).values, object)
-        if self.first_text is None and not is_number.all():
-            row = int(np.argmax(~is_number))
-            self.first_text = (int(lines[row]), text[row])
+        cells = as_text(values[present])  # str, or (parts pandas typed as numbers) numbers
+        not_number = np.flatnonzero(~is_number)
+        text = str_cells(pd, cells[not_number])  # a number is never a date: only these parsed
+        if self.first_text is None and len(not_number):
+            self.first_text = (int(lines[not_number[0]]), text[0])
         self.n_text += int((~is_number & train).sum())
-        self._count(pd, text[train])
-        days = np.full(len(text), np.nan)  # a number is never a date: only the others are parsed
-        days[~is_number] = dates.days(text[~is_number])
+        if self.read_as_text or len(not_number) >= TYPO_SHARE * len(cells):
+            self._count(pd, cells[train])
+        else:  # numbers with a few typos: their numbers are counted only if read again as text
+            self._count(pd, cells[not_number[train[not_number]]])
+            self.numeric_chunks = True
+        days = np.full(len(cells), np.nan)
+        days[not_number] = dates.days(text)
         is_date = ~np.isnan(days)
         if self.first_non_date is None and not is_date.all():
             row = int(np.argmax(~is_date))
-            self.first_non_date = (int(lines[row]), text[row])
+            self.first_non_date = (int(lines[row]), _cell_text(cells[row]))
         self.n_dates += int((is_date & train).sum())
         self.dates.add(days[is_date & train])
 
-    def _count(self, pd, text):
-        """Counts the cells' values (pandas' hashing; new values beyond ``MAX_DISTINCT`` are
-        only counted in ``n_uncounted``)."""
-        found = pd.Series(text).value_counts(sort=False)
+    def _count(self, pd, cells):
+        """Counts the cells' values by their text (pandas' hashing; new values beyond
+        ``MAX_DISTINCT`` are only counted in ``n_uncounted``)."""
+        found = pd.Series(cells, dtype=object).value_counts(sort=False)
         if not len(found):
             return
+        if not _only_str(pd, found.index.values):  # cells pandas typed as numbers: their text
+            found = found.groupby(str_cells(pd, found.index.values)).sum()
         known = found.index.isin(list(self.counts)) if self.counts else np.zeros(len(found), bool)
         new = np.flatnonzero(~known)
         room = max(MAX_DISTINCT - len(self.counts), 0)
@@ -162,7 +182,7 @@ class Summary(object):
 
 
 def _cell_text(value):
-    return value if isinstance(value, str) else repr(float(value))
+    return value if isinstance(value, str) else str(value)
 
 
 def _boolean_spellings(summary):

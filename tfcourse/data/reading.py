@@ -127,7 +127,8 @@ class CheckingPass(object):
     def __init__(self, pd, plan, header_names, validation_fraction, seed):
         self.pd, self.plan, self.header_names = pd, plan, header_names
         self.validation_fraction, self.seed = validation_fraction, seed
-        self.summaries = [column_types.Summary(name) for name in plan.names]
+        self.summaries = [column_types.Summary(name, index in plan.text_indices)
+                          for name, index in zip(plan.names, plan.indices)]
         self.label_numbers = column_types.Summary(plan.label)
         self.label_classes = labels_lib.LabelSummary()
         self.n_rows = self.n_train = self.n_validation = 0
