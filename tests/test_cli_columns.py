@@ -112,3 +112,17 @@ def test_positive_class_given_as_a_yaml_number(tmp_path, tfcourse, workdir):
     outcome = tfcourse("train", "--config", config)
     assert outcome.code == 0, outcome.err
     assert "positive class: y = '3'" in outcome.out
+
+
+def test_restore_and_plot_read_the_training_file_by_column_name(trained, tfcourse, tmp_path):
+    path, _ = trained
+    before = tfcourse("restore", "--ckpt", "tmp/model")
+    assert before.code == 0, before.err
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    path.write_text("".join(",".join(row[::-1] + ["1.5"]) + "\n" for row in rows))  # reordered,
+    after = tfcourse("restore", "--ckpt", "tmp/model")                              # one more
+    assert after.code == 0, after.err
+    for name in ("loss on", "validation ("):
+        line = [text for text in before.out.splitlines() if text.startswith(name)]
+        assert line and line == [text for text in after.out.splitlines() if text.startswith(name)]
+    assert tfcourse("plot", "--ckpt", "tmp/model", "--output", tmp_path / "p.png").code == 0

@@ -135,6 +135,6 @@ def test_metrics_are_the_multiclass_metrics_with_class_names():
     y = np.array([[0.0], [1.0], [2.0], [2.0]], np.float32)
     scores = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.2, 0.6], [0.1, 0.1, 0.8]],
                       np.float32)
-    values = softmax.metrics(y, scores, class_names=("a", "b", "c"))
+    values = softmax.metrics(y, scores, classes=("a", "b", "c"))
     assert values == metrics.multiclass(y, scores, ("a", "b", "c"))
     assert values["accuracy"] == 0.75 and values["recall[b]"] == 0.0

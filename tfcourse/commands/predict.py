@@ -34,7 +34,8 @@ def read_input(loaded, input_path, with_label, warn=_warn):
                                                            "" if dropped == 1 else "s"))
     found = data.unseen(loaded.spec.columns, dataset.text) if dataset.text is not None else []
     if found:
-        warn("{}: values the training rows did not have (encoded as <other> or missing): "
+        warn("{}: values outside the model's categories and spellings (encoded as <other> or "
+             "missing): "
              "{}".format(input_path, "; ".join(
                  "{} in {} row{} (e.g. {})".format(name, count, "" if count == 1 else "s",
                                                    ", ".join(repr(v) for v in examples))
@@ -57,7 +58,7 @@ def evaluate(ckpt, input_path, out=print, warn=_warn):
         dataset, _ = read_input(loaded, input_path, True, warn)
         loss, scores = loaded.session.run([tg.model.loss, model.score(tg.model)],
                                           graph_lib.feed(tg, dataset, labels=True))
-    values = model.metrics(dataset.y, scores, dataset.weight)
+    values = model.metrics(dataset.y, scores, dataset.weight, spec.classes)
     values["loss"] = float(loss)
     out("evaluated {} (global_step {}) on {} ({} rows)".format(
         loaded.checkpoint, loaded.global_step, input_path, len(dataset.x)))

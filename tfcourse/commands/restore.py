@@ -109,7 +109,9 @@ def parse_rows(text, columns, na_values=()):
 
 
 def training_data(loaded):
-    """The data the model at ``loaded`` was trained on, read again as training read them.
+    """The data the model at ``loaded`` was trained on, read again for the model: a CSV
+    file's columns by name, encoded as the model encodes them, the rows training held out
+    held out (``data.model_split``); built-in data made again.
 
     Returns:
         ``(split, None)``; ``(None, "streamed")`` for a streamed file (not held in memory);
@@ -120,6 +122,8 @@ def training_data(loaded):
         return None, "streamed"
     model = models.get(loaded.spec.model)
     try:
+        if config.data.path is not None:
+            return data.model_split(loaded.spec, config.data, config.seed), None
         return data.load(config.data, config.seed, model.BUILTIN_DATA, model.LABELS), None
     except TfcourseError as err:
         return None, err
@@ -147,7 +151,8 @@ def _report_data(loaded, out):
     if split.validation is not None:
         model = models.get(loaded.spec.model)
         scores = loaded.session.run(model.score(tg.model), graph_lib.feed(tg, split.validation))
-        values = model.metrics(split.validation.y, scores, split.validation.weight)
+        values = model.metrics(split.validation.y, scores, split.validation.weight,
+                               loaded.spec.classes)
         out("validation ({} rows): {}".format(len(split.validation.x),
                                               metrics.format_metrics(values)))
     return float(loss)

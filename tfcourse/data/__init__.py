@@ -195,6 +195,29 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
         DataError: missing columns, bad cells, a label that is not one of the model's
             classes.
     """
+    dataset, header, keep = _model_rows(path, spec, delimiter, na_values, with_label)
+    return dataset, header, int((~keep).sum())
+
+
+def model_split(spec, data_config, seed):
+    """The ``Split`` of the CSV file a model was trained on, read for the model (columns by
+    name, encoded as the model encodes them) with the rows training kept and held out.
+
+    Raises:
+        DataError: as ``read_model_input``.
+    """
+    dataset, _, keep = _model_rows(data_config.path, spec, data_config.delimiter,
+                                   data_config.na_values, True, data_config.missing == "drop")
+    held = split_lib.is_validation(np.flatnonzero(keep), data_config.validation_fraction, seed)
+    validation = rows_of(dataset, held) if data_config.validation_fraction else None
+    return Split(train=rows_of(dataset, ~held), validation=validation, mean=None, std=None,
+                 notes=[], warnings=[], class_weights=spec.class_weights)
+
+
+def _model_rows(path, spec, delimiter, na_values, with_label, drop_missing=False):
+    """``(dataset, header, keep)``: the rows of ``path`` for a model (see ``read_model_input``)
+    and ``keep``, ``[rows]`` bool over the file's data rows: those read (with a label and
+    weight; with ``drop_missing`` also without a missing feature)."""
     header = csv_reader.read_header(path, delimiter)
     names = tuple(column.name for column in spec.columns)
     indices, _ = columns.model_columns(header, names, spec.label, with_label)
@@ -209,13 +232,15 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
             text.append(indices[-1])
     pd = pandas()
     chunk = csv_reader.read_all(header, indices, csv_reader.BLOCK_BYTES, text, na_values)
-    values, lines, dropped = chunk.values, chunk.lines, 0
+    keep = np.ones(len(chunk.lines), bool)
     if with_label:
-        keep = ~missing_mask(pd, values[-1])
+        keep &= ~missing_mask(pd, chunk.values[-1])
         if weighted:
-            keep &= ~missing_mask(pd, values[len(names)])
-        dropped = int((~keep).sum())
-        values, lines = [column[keep] for column in values], lines[keep]
+            keep &= ~missing_mask(pd, chunk.values[len(names)])
+    if drop_missing:
+        for values in chunk.values[:len(names)]:
+            keep &= ~missing_mask(pd, values)
+    values, lines = [column[keep] for column in chunk.values], chunk.lines[keep]
 
     def where(name):
         return "{}:{{}}:{} (column '{}')".format(path, header.names.index(name) + 1, name)
@@ -230,7 +255,7 @@ def read_model_input(path, spec, delimiter=",", na_values=(), with_label=True):
             y = class_indices(as_text(values[-1]), spec.classes, lines,
                               "{} (column '{}')".format(path, spec.label))
     return Dataset(x=x, text=text_values, y=y, columns=spec.columns, label=spec.label,
-                   classes=spec.classes, source=path, weight=weight), header, dropped
+                   classes=spec.classes, source=path, weight=weight), header, keep
 
 
 def schema(split):

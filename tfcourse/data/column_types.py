@@ -195,8 +195,8 @@ def _boolean_spellings(summary):
     true, false = [], []
     for value in sorted(summary.counts):
         (true if value.strip().lower() in TRUE_WORDS else false).append(value)
-    for found in (true, false):  # the graph compares exact strings: every case of each word
-        for word in set(value.strip().lower() for value in list(found)):
+    for found, words in ((true, TRUE_WORDS), (false, FALSE_WORDS)):  # the graph compares exact
+        for word in words:  # strings: every boolean word in three cases, as well as the file's
             found += [spelling for spelling in (word, word.capitalize(), word.upper())
                       if spelling not in found]
     return tuple(true), tuple(false)
@@ -211,8 +211,8 @@ def guess_kind(summary):
         return "numeric"
     if _boolean_spellings(summary) is not None:
         return "boolean"
-    if summary.n_dates == summary.n_present and summary.first_non_date is None:
-        return "date"
+    if summary.n_dates >= (1 - TYPO_SHARE) * summary.n_present:
+        return "date"  # a few cells that are not dates: reported as bad cells
     if summary.n_text < TYPO_SHARE * summary.n_present:
         return "numeric"  # a few typos in a numeric column: reported as bad cells
     return "categorical"
@@ -253,8 +253,9 @@ def decide(summary, kind, max_categories, path, column_number):
     if kind == "date":
         if summary.first_non_date is not None:
             line, cell = summary.first_non_date
-            raise DataError("{}: {!r} is not a date (YYYY-MM-DD or YYYY/MM/DD)".format(
-                where.format(line), cell))
+            raise DataError("{}: {!r} is not a date (YYYY-MM-DD or YYYY/MM/DD; data.columns: "
+                            "{{{}: categorical}} reads the column as categories)".format(
+                                where.format(line), cell, summary.name))
         return Column(summary.name, "date", summary.dates.mean_var()[0], indicator, (), (), (),
                       False, False), None
     ranked = sorted(summary.counts.items(), key=lambda item: (-item[1], item[0]))

@@ -83,8 +83,9 @@ def numbers(pd, raw, lines, where, allow_missing=True):
 
 
 def unseen(columns, text):
-    """Cells (not missing) of text columns the training rows never had: a category outside
-    the vocabulary, a boolean spelling or a cell that is not a date.
+    """Cells (not missing) of text columns the model does not know: a category outside the
+    vocabulary (never seen in training, or beyond ``data.max_categories``), an unknown
+    boolean spelling or a cell that is not a date.
 
     Args:
         text: ``[rows, n_text]`` object array, as ``model_inputs`` gives it (or None).

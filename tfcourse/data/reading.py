@@ -59,6 +59,9 @@ def plan(header, data_config, label_kind):
                                          ", ".join(header.names)))
     ignored = set(data_config.ignore or ()) | set(
         name for name, kind in overrides.items() if kind == "ignore")
+    if label in ignored or label in overrides:
+        raise DataError("{}: the label '{}' is named in data.ignore / data.columns, which type "
+                        "feature columns".format(header.path, label))
     weight = data_config.weight
     if weight is not None:
         if columns_lib.index_of(header, weight) is None:
@@ -247,7 +250,7 @@ def weights_of(pd, values, lines, where):
     weight = numbers(pd, values, lines, where, allow_missing=False)
     negative = np.flatnonzero(weight < 0)
     if len(negative):
-        raise DataError("{}: weight {!r} is negative".format(
+        raise DataError("{}: weight {:.7g} is negative".format(
             where.format(lines[negative[0]]), float(weight[negative[0]])))
     return weight.reshape(-1, 1)
 

@@ -62,8 +62,9 @@ def score(model):
     return model.predictions
 
 
-def metrics(y_true, scores, sample_weight=None):
+def metrics(y_true, scores, sample_weight=None, classes=None):
     """MSE, RMSE, MAE, R² of ``scores`` (predictions) against ``y_true`` (``tfcourse.metrics``),
-    rows weighted by ``sample_weight`` (``[n, 1]``) if given."""
+    rows weighted by ``sample_weight`` (``[n, 1]``) if given (``classes``: not used)."""
+    del classes
     return metrics_lib.regression(np.asarray(y_true), np.asarray(scores),
                                   sample_weight=sample_weight)

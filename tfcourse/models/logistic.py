@@ -84,8 +84,10 @@ def score(model):
     return model.probabilities
 
 
-def metrics(y_true, scores, sample_weight=None):
+def metrics(y_true, scores, sample_weight=None, classes=None):
     """Log loss, accuracy, precision, recall, F1, ROC AUC of ``scores`` (probabilities), rows
-    weighted by ``sample_weight`` (``[n, 1]``) if given."""
+    weighted by ``sample_weight`` (``[n, 1]``) if given (``classes``: not used; the positive
+    class is the second)."""
+    del classes
     return metrics_lib.classification(np.asarray(y_true), np.asarray(scores),
                                       sample_weight=sample_weight)

@@ -93,10 +93,10 @@ def score(model):
     return model.probabilities
 
 
-def metrics(y_true, scores, sample_weight=None, class_names=None):
+def metrics(y_true, scores, sample_weight=None, classes=None):
     """Log loss, accuracy, macro F1 and per-class precision and recall of ``scores``
     (``[n, K]`` probabilities) against ``y_true`` (``[n, 1]`` class indices), rows weighted
-    by ``sample_weight`` if given; see ``tfcourse.metrics.multiclass`` (``class_names``: the
-    names in the per-class keys)."""
-    return metrics_lib.multiclass(np.asarray(y_true), np.asarray(scores), class_names,
+    by ``sample_weight`` if given; see ``tfcourse.metrics.multiclass`` (``classes``: the
+    class names in the per-class keys, ``precision[Adelie]``)."""
+    return metrics_lib.multiclass(np.asarray(y_true), np.asarray(scores), classes,
                                   sample_weight)

@@ -145,7 +145,8 @@ class TrainingRun(object):
         feed = self.validation_feed
         model = models.get(self.spec.model)
         loss, scores = self.session.run([self.tg.model.loss, model.score(self.tg.model)], feed)
-        self.eval_metrics = model.metrics(self.validation.y, scores, self.validation.weight)
+        self.eval_metrics = model.metrics(self.validation.y, scores, self.validation.weight,
+                                          self.spec.classes)
         values = [("loss/loss", loss)] + [("metrics/" + name, value)
                                           for name, value in self.eval_metrics.items()]
         summary = tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)
