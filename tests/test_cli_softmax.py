@@ -144,7 +144,7 @@ def test_export_signature_has_the_class_probabilities(trained, tfcourse, tmp_pat
     x = np.array([[2.0, 0.0], [-1.0, -1.7]], np.float32)
     with tf.Graph().as_default(), tf.Session() as session:
         meta = tf.saved_model.loader.load(session, ["serve"], str(tmp_path / "saved"))
-        signature = meta.signature_def["serving_default"]
+        signature = meta.signature_def["matrix"]  # x: the columns as one matrix
         values = session.run({name: info.name for name, info in signature.outputs.items()},
                              {signature.inputs["x"].name: x})
     np.testing.assert_allclose(values["probabilities"],

@@ -13,11 +13,8 @@ Checked in both directions: the course model trained on one leg restores,
 predicts, evaluates and resumes on the other; the CSV configs (diabetes,
 breast cancer) trained with the same config and seed on both legs hold the
 same weights and standardisation statistics within float32 tolerance, and
-either leg's evaluate of either checkpoint gives the same metrics; a SavedModel
-exported on one leg loads and runs on the other (TensorFlow 2's
-``tf.saved_model.load`` on the modern leg, the TF 1 loader on the reference
-one) and through its ``saved_model_cli run``, predicting what ``tfcourse
-predict`` does.
+either leg's evaluate of either checkpoint gives the same metrics. SavedModels
+crossing the legs: ``test_cross_leg_export.py``.
 """
 
 import csv
@@ -31,13 +28,10 @@ import numpy as np
 import pytest
 
 from tfcourse import config as config_lib
-from tfcourse.commands import export as export_lib
 from tfcourse.commands import predict
 from tfcourse.commands import restore as restore_lib
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
-
-from test_export import cli_results, table_model
 
 pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes
 
@@ -69,41 +63,6 @@ CSV_CASES = {
                           statistics=dict(rtol=1e-5, atol=1e-6), classes=True),
 }
 METRICS_REL = 1e-5    # evaluate prints 6 significant digits: rounding is at most 5e-6
-EXPORT_STEPS = 50     # the exported diabetes model: trained far enough to be away from its init
-EXPORT_ROWS = 20      # rows of data/diabetes.csv the SavedModels are run on
-# A SavedModel run by either leg against tfcourse predict (9 significant digits, exact for
-# float32): on the same leg they agree to the last bit here (tf_compat turns oneDNN's custom
-# ops off, and the processes started here inherit that); between the legs, or with oneDNN on,
-# the kernels round the folded linear map differently by a few float32 ulps (eps = 1.2e-7).
-EXPORT_RTOL = 1e-6
-
-# Run by either leg's Python: argv export_dir, x.npy, out.npz. Loads the SavedModel with that
-# leg's loader (TF 2: tf.saved_model.load and its signature; TF 1: the loader, after importing
-# the GraphDef against that leg's op registry alone: no producer op list that would drop
-# default-valued attributes it does not know) and saves serving_default's outputs for x.
-LOADER = """
-import sys
-import numpy as np
-import tensorflow as tf
-export_dir, x_path, out_path = sys.argv[1:4]
-x = np.load(x_path)
-if tf.__version__.startswith("1."):
-    from tensorflow.core.protobuf import saved_model_pb2
-    saved = saved_model_pb2.SavedModel()
-    with open(export_dir + "/saved_model.pb", "rb") as handle:
-        saved.ParseFromString(handle.read())
-    with tf.Graph().as_default():
-        tf.import_graph_def(saved.meta_graphs[0].graph_def, name="")
-    with tf.Session(graph=tf.Graph()) as session:
-        signature = tf.saved_model.loader.load(session, ["serve"], export_dir).signature_def[
-            "serving_default"]
-        outputs = session.run(dict((key, info.name) for key, info in signature.outputs.items()),
-                              {signature.inputs["x"].name: x})
-else:
-    serving = tf.saved_model.load(export_dir).signatures["serving_default"]
-    outputs = dict((key, value.numpy()) for key, value in serving(x=tf.constant(x)).items())
-np.savez(out_path, **outputs)
-"""
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -374,96 +333,3 @@ def test_csv_classifier_predicts_the_same_classes_on_both_legs(csv_models, tmp_p
                      for path in ("there_by_there.csv", "there_by_here.csv", "here_by_here.csv")]
     np.testing.assert_allclose(probabilities[1], probabilities[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(probabilities[2], probabilities[0], rtol=1e-5, atol=1e-6)
-
-
-# ----------------------------------------------------------------------------- SavedModels
-
-def run_loader(python, export_dir, x, cwd):
-    """``LOADER`` run by ``python`` on ``x`` ``[n, n_features]`` float32: {output: array}."""
-    np.save(str(cwd / "x.npy"), x)
-    run_process(cwd, [python, "-c", LOADER, export_dir, cwd / "x.npy", cwd / "out.npz"])
-    with np.load(str(cwd / "out.npz")) as outputs:
-        return dict((key, outputs[key]) for key in outputs.files)
-
-
-def run_saved_model_cli(venv_bin, export_dir, x, cwd):
-    """``saved_model_cli run`` of a venv on ``x`` given as ``--input_exprs``: {output: array}."""
-    rows = ",".join("[{}]".format(",".join(repr(float(v)) for v in row)) for row in x)
-    return cli_results(run_process(cwd, [
-        os.path.join(venv_bin, "saved_model_cli"), "run", "--dir", export_dir, "--tag_set",
-        "serve", "--signature_def", "serving_default", "--input_exprs", "x=[{}]".format(rows)]))
-
-
-@pytest.fixture(scope="module")
-def exports(other_leg, tmp_path_factory):
-    """The diabetes model trained and exported on each leg, and ``tfcourse predict`` of each
-    on ``EXPORT_ROWS`` rows by the leg that loads its export.
-
-    Returns:
-        dict: ``x`` (the rows' raw features, ``[EXPORT_ROWS, 10]`` float32 in the models'
-        input order), ``here``/``there``: dict(export (its directory), predicted (the loading
-        leg's predictions, ``[EXPORT_ROWS]`` float64), predicted_home (this leg's, ``here`` only)).
-    """
-    cwd = tmp_path_factory.mktemp("exports")
-    config_path = os.path.join(REPO, "configs", "diabetes.yaml")
-    with open(os.path.join(REPO, "data", "diabetes.csv")) as source:
-        lines = source.readlines()[:EXPORT_ROWS + 1]
-    with open(str(cwd / "rows.csv"), "w") as rows:
-        rows.writelines(lines)
-    train_here(config_path, max_step=EXPORT_STEPS, model_dir=cwd / "here",
-               summary_dir=cwd / "summary_here")
-    export_lib.export(str(cwd / "here"), str(cwd / "here_export"), out=lambda line: None)
-    run_other(cwd, "train", "--config", config_path, "--max_step", EXPORT_STEPS,
-              "--model_dir", "there", "--summary_dir", "summary_there")
-    run_other(cwd, "export", "--ckpt", "there", "--export_dir", "there_export")
-    run_other(cwd, "predict", "--ckpt", "here", "--input", "rows.csv", "--output",
-              "here_by_there.csv")
-    for name in ("there", "here"):
-        predict.predict(str(cwd / name), str(cwd / "rows.csv"),
-                        str(cwd / "{}_by_here.csv".format(name)), out=lambda line: None)
-    with restore_lib.open_model(str(cwd / "here")) as loaded:
-        features = loaded.spec.feature_names
-    x = np.array([read_column(cwd / "rows.csv", name) for name in features], np.float32).T
-
-    def predicted(path):
-        return np.array(read_column(cwd / path, "prediction"), np.float64)
-    return dict(x=x, here=dict(export=cwd / "here_export",
-                               predicted=predicted("here_by_there.csv"),
-                               predicted_home=predicted("here_by_here.csv")),
-                there=dict(export=cwd / "there_export", predicted=predicted("there_by_here.csv")))
-
-
-def test_export_from_each_leg_loads_and_predicts_on_the_other(exports, tmp_path):
-    x = exports["x"]
-    assert x.shape == (EXPORT_ROWS, 10) and x.max() > 100  # raw features (tc, glu)
-    for name, python in (("here", OTHER_PYTHON), ("there", sys.executable)):
-        outputs = run_loader(python, exports[name]["export"], x, tmp_path)
-        assert sorted(outputs) == ["predictions"], name
-        assert outputs["predictions"].shape == (EXPORT_ROWS, 1), name
-        np.testing.assert_allclose(outputs["predictions"][:, 0], exports[name]["predicted"],
-                                   rtol=EXPORT_RTOL, err_msg=name)
-        print("{} leg's export loaded by {}: max relative difference to predict {:.3g}".format(
-            THIS_LEG if name == "here" else OTHER_LEG, python, float(np.max(np.abs(
-                outputs["predictions"][:, 0] / exports[name]["predicted"] - 1)))))
-    np.testing.assert_allclose(exports["here"]["predicted"], exports["here"]["predicted_home"],
-                               rtol=EXPORT_RTOL)
-    assert np.ptp(exports["here"]["predicted"]) > 50  # rows far apart: a real comparison
-
-
-def test_saved_model_cli_runs_the_other_legs_export(exports, tmp_path):
-    for name, venv_bin in (("here", os.path.join(OTHER_VENV, "bin")),
-                           ("there", os.path.dirname(sys.executable))):
-        outputs = run_saved_model_cli(venv_bin, exports[name]["export"], exports["x"], tmp_path)
-        assert sorted(outputs) == ["predictions"], name
-        np.testing.assert_allclose(outputs["predictions"], exports[name]["predicted"],
-                                   rtol=EXPORT_RTOL, err_msg=name)
-
-
-def test_both_legs_loaders_run_the_main_op_that_initialises_tables(other_leg, tmp_path):
-    export_dir = tmp_path / "export"
-    with table_model(tmp_path) as loaded:
-        export_lib.write_saved_model(loaded, str(export_dir))
-    x = np.array([[1.0], [-4.0]], np.float32)
-    for python in (sys.executable, OTHER_PYTHON):  # TF 2's tf.saved_model.load on the modern leg
-        outputs = run_loader(python, export_dir, x, tmp_path)
-        np.testing.assert_array_equal(outputs["predictions"], 3 * x + 2, err_msg=python)

@@ -14,7 +14,7 @@ from tfcourse.tf_compat import tf
 
 InferenceGraph = collections.namedtuple(
     "InferenceGraph", "graph inputs x x_text y w model outputs global_step saver "
-                      "saved_variables init_op mean std")
+                      "saved_variables init_op table_init mean std")
 InferenceGraph.__doc__ = """The inference graph: raw columns in, the model's outputs out.
 
 Attributes:
@@ -36,6 +36,9 @@ Attributes:
     global_step: int64 scalar variable (restored, never incremented).
     saver, saved_variables: as in ``tfcourse.graph.TrainGraph``; the checkpoint's variable names.
     init_op: initialises the variables (restoring then overwrites them) and the lookup tables.
+    table_init: initialises the lookup tables alone (``tf.tables_initializer()``, op
+        ``init_all_tables``; feeds nothing); also the graph's ``saved_model_main_op``, so a
+        SavedModel of the graph runs it once its variables are restored.
     mean, std: the standardisation variables, or None.
 """
 
@@ -94,13 +97,15 @@ def build_inference(model_name, columns, standardize, seed=0, na_values=DEFAULT_
             outputs["label"] = tf.gather(tf.constant(list(classes)),
                                          tf.cast(model.predictions[:, 0], tf.int32), name="label")
         saver, saved = saver_for(global_step, model, statistics)
-        init_op = tf.group(tf.global_variables_initializer(), tf.tables_initializer(),
-                           name="init")
+        table_init = tf.tables_initializer()
+        tf.add_to_collection(tf.saved_model.constants.MAIN_OP_KEY, table_init)
+        init_op = tf.group(tf.global_variables_initializer(), table_init, name="init")
     graph.finalize()
     mean, std = statistics or (None, None)
     return InferenceGraph(graph=graph, inputs=inputs, x=x, x_text=x_text, y=y, w=w, model=model,
                           outputs=outputs, global_step=global_step, saver=saver,
-                          saved_variables=saved, init_op=init_op, mean=mean, std=std)
+                          saved_variables=saved, init_op=init_op, table_init=table_init,
+                          mean=mean, std=std)
 
 
 def feed(inference_graph, dataset, labels=False):

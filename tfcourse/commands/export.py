@@ -1,37 +1,53 @@
 """Exporting a trained model as a SavedModel for TensorFlow Serving and ``saved_model_cli``.
 
 The SavedModel holds the restored inference graph (``tfcourse.graph.build_inference``: no
-optimizer, training loop or data variables) under tag ``serve`` with one
-signature, ``serving_default``: input ``x`` (``[None, n_features]`` float32,
-raw features: standardisation is inside the graph), outputs ``predictions``
-(``[None, 1]`` float32) and, for logistic regression, ``probabilities``.
+optimizer, training loop or data variables) under tag ``serve``, with signatures
+(method ``tensorflow/serving/predict``):
+
+- ``serving_default``: one input per raw column of the model's CSV file, each ``[None]``
+  (one value per row): float32 for a numeric column (NaN where missing), string for a
+  boolean, date or categorical one (its cells as the file spells them; an empty cell or
+  one of ``data.na_values`` is missing, a category the training rows did not have is
+  ``<other>``). Keys: ``input_keys``. Encoding, filling and standardisation happen in the
+  graph, as in training. Outputs: ``predictions`` (``[None, 1]`` float32: the value, or a
+  classifier's class index), for a classifier ``probabilities`` (``[None, 1]`` P(y = 1),
+  or ``[None, K]`` per class) and ``label`` (``[None]`` string: the predicted class as
+  the label column spells it).
+- ``matrix``, only when every column is numeric: input ``x``, the columns stacked in
+  order, ``[None, n_columns]`` float32 (the course's feature matrix); the same outputs.
 
 Loading it restores the variables and then runs its main op (collection
-``saved_model_main_op``), ``tf.tables_initializer()``: it initialises the
-graph's lookup tables and needs no feed. With no main op, TensorFlow 2's
-``tf.saved_model.load`` would run ``Scaffold.default_local_init_op()`` instead
-(local variables, tables and local resources), which fails on any init that
-reads a placeholder (``UnliftableError``); TensorFlow Serving runs the main
-op as the loaders do. Default-valued attributes are stripped
-(``strip_default_attrs``), so an export from a newer TensorFlow loads in an
+``saved_model_main_op``), the inference graph's ``table_init``
+(``tf.tables_initializer()``): it initialises the categorical columns' lookup tables and
+needs no feed. With no main op, TensorFlow 2's ``tf.saved_model.load`` would run
+``Scaffold.default_local_init_op()`` instead (local variables, tables and local
+resources), which fails on any init that reads a placeholder (``UnliftableError``);
+TensorFlow Serving runs the main op as the loaders do. Default-valued attributes are
+stripped (``strip_default_attrs``), so an export from a newer TensorFlow loads in an
 older one as long as it uses no op or non-default attribute the older one lacks:
-exports from TensorFlow 1.12 and 2.21 each load and give the same predictions
-in the other (``tests/test_cross_leg.py``).
+exports from TensorFlow 1.12 and 2.21 each load and give the same outputs in the other
+(``tests/test_cross_leg_export.py``).
 
 The export is assembled in a hidden ``.<name>.export-<pid>-*`` directory beside
 ``export_dir`` and renamed into place once complete, so a failure leaves the
 previous export (if any) intact and never a half-written one.
 """
 
+import collections
+import keyword
 import os
+import re
 
-from tfcourse import files, graph as graph_lib
+from tfcourse import files, features
 from tfcourse.commands import restore
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 
 SERVING_TAG = "serve"
 SIGNATURE_KEY = "serving_default"
+MATRIX_KEY = "matrix"
+# Python 3's keywords, whichever Python runs: async and await are keywords from 3.7 on.
+KEYWORDS = frozenset(keyword.kwlist) | frozenset(["async", "await"])
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
 
 
@@ -61,55 +77,57 @@ def check_export_dir(export_dir, overwrite):
                          "it is not replaced: choose another --export_dir".format(export_dir))
 
 
-def signature(loaded, graph=None):
-    """The ``serving_default`` SignatureDef of a ``restore.LoadedModel``.
+def input_keys(names):
+    """The ``serving_default`` input key of each raw column.
+
+    A key is the column's op name (``features.op_name``: the placeholder is
+    ``inputs/<op name>``) with ``.`` and ``-`` made ``_`` and a ``c`` before a leading
+    digit or ``_``, so it is a Python identifier (a keyword argument of TensorFlow 2's
+    signature function) and a ``saved_model_cli --input_exprs`` key; a Python keyword
+    gets a trailing ``_`` (``class`` -> ``class_``). Columns whose names clean to the same
+    key are told apart in column order: the first keeps it, the next get ``_2``, ``_3``,
+    ... (the first such key no earlier column has taken): ``a b``, ``a_b``, ``a.b`` ->
+    ``a_b``, ``a_b_2``, ``a_b_3``.
 
     Args:
-        loaded: a ``restore.LoadedModel``.
-        graph: a copy of ``loaded``'s graph whose tensors, found by name, the
-            signature names (default: ``loaded``'s own graph).
+        names: the model's column names in order (str).
 
     Returns:
-        a ``SignatureDef`` (method ``tensorflow/serving/predict``): input ``x``
-        ``[None, n_features]`` float32; outputs ``predictions`` ``[None, 1]``
-        float32 and, for logistic regression, ``probabilities`` ``[None, 1]`` float32.
+        OrderedDict column name -> key (str), in column order.
     """
-    graph = graph or loaded.tg.graph
-    outputs = dict((key, graph.get_tensor_by_name(tensor.name))
-                   for key, tensor in loaded.tg.outputs.items())
-    return tf.saved_model.signature_def_utils.predict_signature_def(
-        inputs={"x": graph.get_tensor_by_name(loaded.tg.x.name)}, outputs=outputs)
+    keys = collections.OrderedDict()
+    for name in names:
+        key = re.sub(r"[.\-]", "_", features.op_name(name))
+        if not key[0].isalpha():
+            key = "c" + key
+        if key in KEYWORDS:
+            key += "_"
+        base, number = key, 1
+        while key in keys.values():
+            number += 1
+            key = "{}_{}".format(base, number)
+        keys[name] = key
+    return keys
 
 
-def serving_graph(loaded):
-    """A copy of ``loaded``'s graph with the SavedModel's main op added.
+def signatures(tg):
+    """The SavedModel's signatures of an inference graph (see the module docstring).
 
-    The restored graph is finalised (no op may join it), so its MetaGraphDef
-    is imported into a new ``tf.Graph``, where the main op,
-    ``tf.tables_initializer()``, is built.
+    Args:
+        tg: a ``tfcourse.graph.InferenceGraph`` (its ``inputs``, ``x``, ``x_text``, ``outputs``).
 
     Returns:
-        ``(graph, saver, main_op)``: the copy, its ``tf.train.Saver`` (the
-        checkpoint's variables, from the model's SaverDef) and the main op (an
-        ``Operation``).
+        dict signature key -> ``SignatureDef``: ``serving_default``, and ``matrix`` when
+        the model has no text column (``tg.x_text`` is None).
     """
-    meta_graph_def = tf.train.export_meta_graph(graph=loaded.tg.graph,
-                                                saver_def=loaded.tg.saver.saver_def)
-    graph = tf.Graph()
-    with graph.as_default():
-        saver = tf.train.import_meta_graph(meta_graph_def)
-        main_op = tf.tables_initializer()
-    return graph, saver, main_op
-
-
-def copy_variables(loaded, graph, session):
-    """Sets every global variable of ``graph``, a copy of ``loaded``'s, in ``session`` to its
-    value in ``loaded.session`` (by name; ``Variable.load`` feeds it: no constant is added)."""
-    copies = graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)
-    values = loaded.session.run([loaded.tg.graph.get_tensor_by_name(variable.name)
-                                 for variable in copies])
-    for variable, value in zip(copies, values):
-        variable.load(value, session)
+    keys = input_keys(tg.inputs)
+    build = tf.saved_model.signature_def_utils.predict_signature_def
+    found = {SIGNATURE_KEY: build(
+        inputs=dict((keys[name], tensor) for name, tensor in tg.inputs.items()),
+        outputs=dict(tg.outputs))}
+    if tg.x_text is None:
+        found[MATRIX_KEY] = build(inputs={"x": tg.x}, outputs=dict(tg.outputs))
+    return found
 
 
 def placeholders_needed(op):
@@ -131,30 +149,71 @@ def placeholders_needed(op):
     return sorted(found)
 
 
-def write_saved_model(loaded, directory):
-    """Writes ``loaded``'s graph and restored variables as a SavedModel into ``directory``.
-
-    A copy of the graph (``serving_graph``) gets the restored variables' values
-    (``copy_variables``: the checkpoint may have been rotated away since) in a
-    session of its own, and is written with main op ``tf.tables_initializer()``
-    and default-valued attributes stripped. ``clear_devices`` stays off
-    (tfcourse pins no devices). ``directory`` must not exist.
+def check_main_op(tg):
+    """Checks the graph's ``saved_model_main_op`` collection: exactly ``tg.table_init``,
+    which needs no placeholder fed (no loader or server feeds one).
 
     Raises:
-        ValueError: the main op would need a placeholder fed (no server feeds it).
+        ValueError: the collection holds something else, or the main op needs a feed.
     """
-    graph, saver, main_op = serving_graph(loaded)
-    needed = placeholders_needed(main_op)
+    main_ops = tg.graph.get_collection(tf.saved_model.constants.MAIN_OP_KEY)
+    if main_ops != [tg.table_init]:
+        raise ValueError("the graph's saved_model_main_op collection holds {}, expected its "
+                         "table_init {}".format([op.name for op in main_ops], tg.table_init.name))
+    needed = placeholders_needed(tg.table_init)
     if needed:
         raise ValueError("the SavedModel's main op {} needs placeholder(s) {} fed; a server "
-                         "feeds none".format(main_op.name, ", ".join(needed)))
+                         "feeds none".format(tg.table_init.name, ", ".join(needed)))
+
+
+def write_saved_model(loaded, directory):
+    """Writes ``loaded``'s inference graph and its session's variables as a SavedModel.
+
+    The graph is written as it is (it is finalised: nothing is added to it), with the
+    values the session holds (not the checkpoint's files, which may have been rotated
+    away since), the main op its collection names (``check_main_op``) and
+    default-valued attributes stripped. ``clear_devices`` stays off (tfcourse pins no
+    devices).
+
+    Args:
+        loaded: a ``restore.LoadedModel`` (its ``tg`` and ``session``).
+        directory: where the SavedModel goes; must not exist (str).
+
+    Raises:
+        ValueError: see ``check_main_op``; nothing is written then.
+    """
+    tg = loaded.tg
+    check_main_op(tg)
     builder = tf.saved_model.builder.SavedModelBuilder(directory)
-    with graph.as_default(), tf.Session(graph=graph, config=graph_lib.session_config()) as session:
-        copy_variables(loaded, graph, session)
+    with tg.graph.as_default():  # the Saver exports the default graph
         builder.add_meta_graph_and_variables(
-            session, [SERVING_TAG], signature_def_map={SIGNATURE_KEY: signature(loaded, graph)},
-            main_op=main_op, strip_default_attrs=True, saver=saver)
+            loaded.session, [SERVING_TAG], signature_def_map=signatures(tg),
+            strip_default_attrs=True, saver=tg.saver)  # main op: already in the collection
     builder.save()
+
+
+def _shape(tensor):
+    """``[None, 3]``: a tensor's static shape as text."""
+    return "[{}]".format(", ".join(str(size) for size in tensor.shape.as_list()))
+
+
+def describe(tg):
+    """The lines ``export`` prints about the signatures: each input (key, dtype, column)
+    and each output (key, dtype, shape)."""
+    keys = input_keys(tg.inputs)
+    width = max(len(key) for key in keys.values())
+    lines = ["  signature {} (tag {}): inputs, one per column, each [None]:".format(
+        SIGNATURE_KEY, SERVING_TAG)]
+    for name, tensor in tg.inputs.items():
+        lines.append("    {}  {:7s}  column {}".format(keys[name].ljust(width),
+                                                      tensor.dtype.name, name))
+    lines.append("  outputs: {}".format(", ".join(
+        "{} {} {}".format(key, tensor.dtype.name, _shape(tensor))
+        for key, tensor in tg.outputs.items())))
+    if tg.x_text is None:
+        lines.append("  signature {}: input x float32 {} (the columns in order), the same "
+                     "outputs".format(MATRIX_KEY, _shape(tg.x)))
+    return lines
 
 
 def export(ckpt, export_dir, overwrite=False, out=print):
@@ -184,10 +243,8 @@ def export(ckpt, export_dir, overwrite=False, out=print):
             stage.publish(replace=True)
         finally:
             stage.discard()
-        outputs = sorted(signature(loaded).outputs)
         out("exported {} (global_step {}) to {}".format(loaded.checkpoint, loaded.global_step,
                                                         export_dir))
-        out("  tag {}, signature {}: input x float32 [None, {}] ({}), outputs {}".format(
-            SERVING_TAG, SIGNATURE_KEY, len(loaded.spec.feature_names),
-            ", ".join(loaded.spec.feature_names), ", ".join(outputs)))
+        for line in describe(loaded.tg):
+            out(line)
     return export_dir
