@@ -111,7 +111,7 @@ CASES = [
      r"classes: 0, 1\.0$"),
     (["train", "--config=csv_not_a_date.yaml"], DATA,
      r"not_a_date\.csv:3:2 \(column 'day'\): '2020-02-30' is not a date \(YYYY-MM-DD or "
-     r"YYYY/MM/DD\)$"),
+     r"YYYY/MM/DD; data\.columns: \{day: categorical\} reads the column as categories\)$"),
     (["train", "--config=csv_unknown_ignore.yaml"], DATA,
      r"valid_variants\.csv: column\(s\) 'weight' of data\.columns / data\.ignore not found; "
      r"columns are: größe, 温度, label$"),

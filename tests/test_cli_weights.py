@@ -76,4 +76,4 @@ def test_balanced_class_weights_and_a_negative_weight(tmp_path, tfcourse, workdi
                                   "  weight: w\n", name="n.yaml")
     outcome = tfcourse("train", "--config", config, "--model_dir", "other")
     assert outcome.code == 1
-    assert outcome.err.strip().endswith("n.csv:3:2 (column 'w'): weight -3.0 is negative")
+    assert outcome.err.strip().endswith("n.csv:3:2 (column 'w'): weight -3 is negative")

@@ -43,10 +43,12 @@ def test_every_type_guessed(tmp_path):
     columns = split.train.columns
     assert columns == (
         numeric_column("n", 1.0, False),
-        Column("yn", "boolean", 2 / 3.0, False, (), ("Yes", "yes", "YES"), ("no", "No", "NO"),
-               False, False),
-        Column("tf", "boolean", 2 / 3.0, False, (), ("True", "true", "TRUE"),
-               ("False", "false", "FALSE"), False, False),
+        Column("yn", "boolean", 2 / 3.0, False, (),  # the file's spellings, then every word's
+               ("Yes", "yes", "true", "True", "TRUE", "YES", "t", "T", "y", "Y"),
+               ("no", "false", "False", "FALSE", "No", "NO", "f", "F", "n", "N"), False, False),
+        Column("tf", "boolean", 2 / 3.0, False, (),
+               ("True", "true", "TRUE", "yes", "Yes", "YES", "t", "T", "y", "Y"),
+               ("False", "false", "FALSE", "no", "No", "NO", "f", "F", "n", "N"), False, False),
         Column("iso", "date", (15340 + 15400 + 15370.5) / 3, False, (), (), (), False, False),
         Column("slash", "date", (15340 + 15400.25 + 15370) / 3, False, (), (), (), False, False),
         Column("cat", "categorical", None, False, ("red", "blue"), (), (), False, False))
@@ -100,7 +102,8 @@ def test_overrides_that_do_not_fit_the_cells(tmp_path):
         "f.csv (column 'b'): expected boolean values (true/false, yes/no), found 'maybe', 'no', "
         "'yes'")
     assert data_error(tmp_path, "b,y\n2012-01-01,1\n2012-02-30,2\n", columns={"b": "date"}) == (
-        "f.csv:3:1 (column 'b'): '2012-02-30' is not a date (YYYY-MM-DD or YYYY/MM/DD)")
+        "f.csv:3:1 (column 'b'): '2012-02-30' is not a date (YYYY-MM-DD or YYYY/MM/DD; "
+        "data.columns: {b: categorical} reads the column as categories)")
     assert data_error(tmp_path, text, columns={"b": "numeric"}) == (
         "f.csv:2:1 (column 'b'): 'yes' is not a number (0 of the column's 3 training values are numbers; "
         "data.columns: {b: categorical} reads it as categories)")

@@ -197,8 +197,9 @@ def _boolean_spellings(summary):
         (true if value.strip().lower() in TRUE_WORDS else false).append(value)
     for found, words in ((true, TRUE_WORDS), (false, FALSE_WORDS)):  # the graph compares exact
         for word in words:  # strings: every boolean word in three cases, as well as the file's
-            found += [spelling for spelling in (word, word.capitalize(), word.upper())
-                      if spelling not in found]
+            for spelling in (word, word.capitalize(), word.upper()):
+                if spelling not in found:
+                    found.append(spelling)
     return tuple(true), tuple(false)
 
 
