@@ -13,7 +13,7 @@ from tfcourse.data import column_types
 from tfcourse.data.types import Column, encoded_names, numeric_column
 from tfcourse.errors import DataError
 
-from csv_files import data_config, write
+from csv_files import config, data_config, write
 
 
 def read(tmp_path, text, kind="number", **options):
@@ -131,7 +131,9 @@ def test_vocabulary_most_frequent_first_ties_sorted_and_other(tmp_path):
     n = float(len(cells))
     np.testing.assert_allclose(split.mean, np.array([3, 3, 2, 2, 3]) / n, rtol=1e-6)
     assert split.notes == ["columns: c categorical (3 categories, <missing>, <other>)"]
-    assert split.warnings == []
+    assert split.warnings == [
+        "column 'c': 5 categories; the 3 most frequent cover 73% of the training rows with a "
+        "value, the others share <other> (raise data.max_categories to keep more)"]
 
 
 def test_identifier_warning(tmp_path):
@@ -146,7 +148,9 @@ def test_identifier_warning(tmp_path):
         "column 'user' looks like an identifier (36 distinct values in 40 training rows): add "
         "it to data.ignore unless it carries meaning"]
     fewer = "".join("u{},{}\n".format(min(i, 34), i) for i in range(40))
-    assert read(tmp_path, "user,y\n" + fewer, max_categories=10).warnings == []
+    assert read(tmp_path, "user,y\n" + fewer, max_categories=10).warnings == [  # not an id
+        "column 'user': 35 categories; the 10 most frequent cover 38% of the training rows with "
+        "a value, the others share <other> (raise data.max_categories to keep more)"]
     assert read(tmp_path, "user,y\n" + ids).warnings == []  # every value kept: no warning
 
 
@@ -258,3 +262,15 @@ def test_describe():
     assert column_types.describe(columns, ["id"]) == (
         "a numeric (gaps: filled with the mean, plus a_missing), c categorical (1 category, "
         "<other>), d categorical (2 categories, <missing>), id ignored")
+
+
+def test_categories_beyond_max_categories_are_counted_in_a_warning(tmp_path):
+    # 6 categories: a 40 times, b 30, c 20, then d, e, f once each
+    cells = ["a"] * 40 + ["b"] * 30 + ["c"] * 20 + ["d", "e", "f"]
+    path = tmp_path / "m.csv"
+    path.write_text("c,y\n" + "".join("{},{}\n".format(cell, i) for i, cell in enumerate(cells)))
+    split = data.read_csv(config(str(path), max_categories=3))
+    assert split.train.columns[0].vocabulary == ("a", "b", "c") and split.train.columns[0].other
+    assert split.warnings == [
+        "column 'c': 6 categories; the 3 most frequent cover 97% of the training rows with a "
+        "value, the others share <other> (raise data.max_categories to keep more)"]

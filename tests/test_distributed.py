@@ -240,6 +240,30 @@ def test_streamed_csv_is_sharded_across_workers(tmp_path):
     assert sorted(os.listdir(str(tmp_path / "s" / run))) == ["eval", "train"]
 
 
+@pytest.mark.slow
+def test_text_columns_and_gaps_streamed_across_workers(tmp_path):
+    # penguins: categorical island and sex, gaps, string classes; streamed and sharded,
+    # categories and statistics from the one checking pass
+    config_path = tmp_path / "penguins.yaml"
+    config_path.write_text(u"model: softmax\nlearning_rate: 0.1\nlog_every: 500\ndata:\n"
+                           u"  path: {}\n  label: species\n  stream: true\n  batch_size: 32\n".format(
+                               os.path.join(REPO, "data", "penguins.csv")))
+    model_dir = str(tmp_path / "model")
+    code, out, err, _ = launch("--config", str(config_path), "--max_step", "400",
+                               "--model_dir", model_dir, "--summary_dir", str(tmp_path / "s"))
+    assert code == 0 and not err, err
+    with open(os.path.join(model_dir, "model.json")) as handle:
+        spec = json.load(handle)
+    assert spec["classes"] == ["Adelie", "Chinstrap", "Gentoo"]
+    assert [c["kind"] for c in spec["columns"] if c["name"] in ("island", "sex")] == [
+        "categorical", "categorical"]
+    config = config_lib.resolve(str(config_path), {"model_dir": model_dir})
+    with restore.open_model(model_dir) as loaded:
+        split = data.model_split(loaded.spec, config.data, config.seed)
+        labels = restore.run_outputs(loaded, split.validation)["predictions"][:, 0]
+    assert np.mean(labels == split.validation.y[:, 0]) >= 0.95
+
+
 def _start_cluster(start, tmp_path, max_step):
     cluster = local_cluster(1, 2)
     flags = ["--max_step={}".format(max_step), "--save_every=200", "--log_every=100",

@@ -269,6 +269,13 @@ def decide(summary, kind, max_categories, path, column_number):
                    "rows): add it to data.ignore unless it carries meaning".format(
                        summary.name, len(ranked) + (summary.n_uncounted and 1),
                        summary.n_present))
+    elif other:
+        kept = sum(count for _, count in ranked[:max_categories])
+        warning = ("column '{}': {}{} categories; the {} most frequent cover {:.0%} of the "
+                   "training rows with a value, the others share <other> (raise "
+                   "data.max_categories to keep more)".format(
+                       summary.name, "over " if summary.n_uncounted else "", len(ranked),
+                       max_categories, kept / float(summary.n_present)))
     return Column(summary.name, "categorical", None, False, vocabulary, (), (), indicator,
                   other), warning
 

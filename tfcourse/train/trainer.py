@@ -94,7 +94,8 @@ def _features(spec):
     plural = "" if n_features == 1 else "s"
     if n_columns == n_features:
         return "{} feature{}".format(n_features, plural)
-    return "{} feature{} from {} columns".format(n_features, plural, n_columns)
+    return "{} feature{} from {} column{}".format(n_features, plural, n_columns,
+                                                  "" if n_columns == 1 else "s")
 
 
 def _print(line):
