@@ -217,7 +217,7 @@ def test_course_model_from_other_leg_restores_and_predicts_here(course_there):
     np.testing.assert_allclose(result.predictions[:, 0], [1.5, 2.7], atol=3e-3)
     text = "\n".join(lines)
     assert "(global_step {})".format(COURSE_STEPS) in text
-    assert re.search(r"^prediction for x = 1: 1\.5", text, re.M), text
+    assert re.search(r"^prediction for x = 1\.0: 1\.5", text, re.M), text
     assert re.search(r"^prediction for x = 2\.5: 2\.(69|7)", text, re.M), text
 
 
