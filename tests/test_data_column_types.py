@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tfcourse import data
-from tfcourse.data import column_types
+from tfcourse.data import column_types, summary as summary_lib
 from tfcourse.data.types import Column, encoded_names, numeric_column
 from tfcourse.errors import DataError
 
@@ -217,7 +217,7 @@ def test_encoded_statistics_are_numpys_on_the_encoded_matrix(tmp_path, max_categ
 def test_encoded_statistics_from_summaries_alone():
     # Three rows of one numeric column with a gap: mean 2, variance (1 + 1) / 3 after filling.
     pd = data.cells.pandas()
-    summary = column_types.Summary("a")
+    summary = summary_lib.Summary("a")
     values = np.array([1.0, np.nan, 3.0])
     summary.add(pd, values, np.isnan(values), np.array([2, 3, 4]), np.ones(3, bool))
     column, warning = column_types.decide(summary, "numeric", 50, "f.csv", 1)
@@ -231,10 +231,10 @@ def test_encoded_statistics_from_summaries_alone():
 def test_summaries_added_in_chunks_equal_the_whole():
     pd = data.cells.pandas()
     cells = np.array(["a", "b", "7", np.nan, "a", "2012-01-01", "b", "c"], object)
-    missing = column_types.missing_mask(pd, cells)
+    missing = summary_lib.missing_mask(pd, cells)
     lines = np.arange(len(cells)) + 2
     train = np.array([True] * 6 + [False, True])
-    whole, parts = column_types.Summary("c"), column_types.Summary("c")
+    whole, parts = summary_lib.Summary("c"), summary_lib.Summary("c")
     whole.add(pd, cells, missing, lines, train)
     for piece in (slice(0, 3), slice(3, 4), slice(4, 8)):
         parts.add(pd, cells[piece], missing[piece], lines[piece], train[piece])
@@ -248,11 +248,11 @@ def test_summaries_added_in_chunks_equal_the_whole():
 def test_missing_mask_reads_blank_cells_as_missing(tmp_path):
     pd = data.cells.pandas()
     cells = np.array(["x", np.nan, "0"], object)
-    assert column_types.missing_mask(pd, cells).tolist() == [False, True, False]
+    assert summary_lib.missing_mask(pd, cells).tolist() == [False, True, False]
     # the reader skips the spaces that begin a cell: a blank cell is an empty, missing one
     assert columns_of(tmp_path, "b,y\n1,1\n   ,2\n2,3\n3,4\n")["b"].indicator is True
-    assert column_types.missing_mask(pd, np.array([1.0, np.nan])).tolist() == [False, True]
-    assert column_types.missing_mask(pd, np.array([1, 2])).tolist() == [False, False]
+    assert summary_lib.missing_mask(pd, np.array([1.0, np.nan])).tolist() == [False, True]
+    assert summary_lib.missing_mask(pd, np.array([1, 2])).tolist() == [False, False]
 
 
 def test_describe():

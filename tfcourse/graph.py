@@ -21,15 +21,15 @@ builder makes a worker's graph: variables on the ps tasks, minibatches fed to ``
 
 import collections
 
+from tfcourse import features as features_lib, graph_inputs
+from tfcourse.data.types import DEFAULT_NA_VALUES, as_columns, encoded_names, text_columns
 from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
     InferenceGraph, build_inference, build_inference_for, feed)
+from tfcourse.graph_inputs import feed_rows, load_data, unpack  # noqa: F401  (API)
 from tfcourse.graph_loop import LoopOutputs, train_loop_ops  # noqa: F401  (LoopOutputs: API)
-from tfcourse.graph_parts import build_model, raw_feed, raw_inputs, row_weights, saver_for
+from tfcourse.graph_parts import build_model, row_weights, saver_for
 from tfcourse.standardization import (  # noqa: F401  (set_standardization: API)
     set_standardization, standardization_variables)
-from tfcourse import features as features_lib
-from tfcourse.data.types import (DEFAULT_NA_VALUES, as_columns, encoded_names, numeric_columns,
-                                 text_columns)
 from tfcourse.tf_compat import tf
 
 TrainGraph = collections.namedtuple(
@@ -79,11 +79,6 @@ Attributes:
 Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
 
-def _data_variable(init, name):
-    return tf.Variable(init, trainable=False, validate_shape=False, name=name,
-                       collections=[tf.GraphKeys.LOCAL_VARIABLES])
-
-
 def _add_summaries(snapshot, model):
     """Adds the loss scalar (tag ``loss/loss``, in the course's ``loss`` scope) and a
     histogram per variable, tagged with the variable's tensor name as Keras'
@@ -97,79 +92,6 @@ def _add_summaries(snapshot, model):
     for value, variable in ((snapshot.weights, model.weights), (snapshot.bias, model.bias)):
         safe = tf.where(tf.is_finite(value), value, tf.zeros_like(value))
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
-
-
-def unpack(batch, has_text, weighted):
-    """``(x, text, y, weight)`` of a batch ``(x, [text,] y, [weight])`` (tensors or arrays;
-    text and weight None when the batch has none)."""
-    batch = list(batch)
-    x, text = batch.pop(0), batch.pop(0) if has_text else None
-    y, weight = batch.pop(0), batch.pop(0) if weighted else None
-    return x, text, y, weight
-
-
-def _minibatches(batch_source, columns, batch_size, weighted):
-    """A ``tf.data`` iterator over the raw ``(x, [x_text,] y, [weight])`` minibatches a
-    Python generator function yields."""
-    n_numeric, n_text = len(numeric_columns(columns)), len(text_columns(columns))
-    types = ((tf.float32,) + ((tf.string,) if n_text else ()) + (tf.float32,) +
-             ((tf.float32,) if weighted else ()))
-    shapes = ((tf.TensorShape([batch_size, n_numeric]),) +
-              ((tf.TensorShape([batch_size, n_text]),) if n_text else ()) +
-              (tf.TensorShape([batch_size, 1]),) +
-              ((tf.TensorShape([batch_size, 1]),) if weighted else ()))
-    with tf.name_scope("input"):
-        dataset = tf.data.Dataset.from_generator(batch_source, types, shapes)
-        return dataset.prefetch(4).make_initializable_iterator()
-
-
-def _with_rows(variable, n_rows, n_columns):
-    """The data variable's value with its row count as static shape.
-
-    Static shapes let TensorFlow's gradient code use constants instead of shape
-    computations at every step (the course case runs about 3x faster). The
-    count enters the graph only as fixed-width constants, so the graph does not
-    grow with the data.
-    """
-    value = tf.identity(variable)
-    value.set_shape([n_rows, n_columns])
-    return value
-
-
-Inputs = collections.namedtuple(
-    "Inputs", "x x_text y w features encoded x_init x_text_init y_init w_init data_init "
-              "train_data")
-
-
-def _inputs(columns, encoder, stored, n_rows, weighted):
-    """The graph's inputs in scope ``original_data`` (see ``TrainGraph``)."""
-    n_encoded = len(encoded_names(columns))
-    with tf.variable_scope("original_data"):
-        x, x_text, y = raw_inputs(columns)
-        w = tf.placeholder(tf.float32, [None, 1], name="w") if weighted else None
-    encoded = encoder(x, x_text)
-    if not stored:
-        return Inputs(x, x_text, y, w, encoded, encoded, None, None, None, None, None,
-                      (encoded, y, w))
-    with tf.variable_scope("original_data", auxiliary_name_scope=False), \
-            tf.name_scope("original_data/"):
-        x_init, x_text_init, y_init = raw_inputs(columns, "_init")
-        features_data = _data_variable(encoder(x_init, x_text_init, impute_all=False),
-                                       "features_data")
-        y_data = _data_variable(y_init, "y_data")
-        features = tf.placeholder_with_default(features_data, [None, n_encoded], name="features")
-        y_stored = tf.placeholder_with_default(y_data, [None, 1], name="y_stored")
-        w_init = w_stored = w_rows = None
-        if weighted:
-            w_init = tf.placeholder(tf.float32, [None, 1], name="w_init")
-            w_data = _data_variable(w_init, "w_data")
-            w_stored = tf.placeholder_with_default(w_data, [None, 1], name="w_stored")
-            w_rows = _with_rows(w_data, n_rows, 1)
-        data_init = tf.local_variables_initializer()
-        train_data = (_with_rows(features_data, n_rows, n_encoded), _with_rows(y_data, n_rows, 1),
-                      w_rows)
-    return Inputs(x, x_text, y_stored, w_stored, features, encoded, x_init, x_text_init, y_init,
-                  w_init, data_init, train_data)
 
 
 def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
@@ -226,11 +148,11 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         root_scope = tf.get_variable_scope()
         global_step = tf.train.get_or_create_global_step()
         encoder = features_lib.Encoder(columns, na_values)
-        inputs = _inputs(columns, encoder, not distributed, n_rows, weighted)
+        inputs = graph_inputs.inputs(columns, encoder, not distributed, n_rows, weighted)
         statistics = standardization_variables(n_features) if standardize else None
         model = build_model(model_name, inputs.features, inputs.y, n_features, seed, statistics,
                             n_classes, row_weights(inputs.y, inputs.w, class_weights))
-        iterator = (_minibatches(batch_source, columns, batch_source.batch_size, weighted)
+        iterator = (graph_inputs.minibatches(batch_source, columns, batch_source.batch_size, weighted)
                     if batch_source else None)
 
         def loss_again(data=None):  # the same variables, new ops (inside the loop, after it)
@@ -243,7 +165,7 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         def batch_loss():
             if iterator is None:
                 return loss_again()
-            x, text, y, w = unpack(iterator.get_next(), text_columns(columns), weighted)
+            x, text, y, w = graph_inputs.unpack(iterator.get_next(), text_columns(columns), weighted)
             return loss_again((encoder(x, text), y, w))
 
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
@@ -298,24 +220,3 @@ def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync
 def session_config(log_device_placement=False):
     """The ``tf.ConfigProto`` every single-process tfcourse session uses."""
     return tf.ConfigProto(log_device_placement=log_device_placement)
-
-
-def load_data(session, train_graph, dataset):
-    """Stores ``dataset`` (a ``tfcourse.data.Dataset``) in the session's data variables,
-    encoded once (the tables must be initialised: run ``init_op`` first)."""
-    tg = train_graph
-    session.run(tg.data_init, feed_dict=raw_feed(tg.x_init, tg.x_text_init, dataset, tg.y_init,
-                                                  tg.w_init))
-
-
-def feed_rows(session, train_graph, dataset):
-    """The feed that evaluates the training graph's model on ``dataset``'s rows: their
-    encoded features (encoded by the graph, once per call) and labels."""
-    tg = train_graph
-    encoded = session.run(tg.encoded, raw_feed(tg.x, tg.x_text, dataset))
-    values = {tg.features: encoded}
-    if dataset.y is not None:
-        values[tg.y] = dataset.y
-    if tg.w is not None and dataset.weight is not None:
-        values[tg.w] = dataset.weight
-    return values

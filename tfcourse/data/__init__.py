@@ -16,7 +16,7 @@ the models: a model's kind of label is handed in (``labels.KINDS``: its ``LABELS
 import numpy as np
 
 from tfcourse.data import builtin, columns, csv_reader, reading, split as split_lib
-from tfcourse.data.column_types import as_text, missing_mask
+from tfcourse.data.summary import as_text, missing_mask
 from tfcourse.data.labels import class_indices
 from tfcourse.data.builtin import TRUE_BIAS, TRUE_WEIGHT, classification_data, course_data  # noqa
 from tfcourse.data.cells import pandas

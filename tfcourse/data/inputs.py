@@ -8,7 +8,7 @@ takes (``tfcourse.data.types.Column``); the model's graph encodes them
 import numpy as np
 
 from tfcourse.data import dates
-from tfcourse.data.column_types import as_text, missing_mask, numbers_of
+from tfcourse.data.summary import as_text, missing_mask, numbers_of
 from tfcourse.data.types import numeric_columns, text_columns
 from tfcourse.errors import DataError
 

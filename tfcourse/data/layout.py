@@ -110,7 +110,8 @@ def scan_block(block, first_line, final, delimiter=COMMA):
 
 
 def _field_counts(raw, starts, ends, quotes, delimiter=COMMA):
-    """Fields of each record: delimiters (byte value) outside quotes + 1 (``quotes`` None: none in the block)."""
+    """Fields of each record: delimiters (byte value) outside quotes + 1 (``quotes`` None:
+    none in the block)."""
     if not len(starts):
         return np.zeros(0, np.int64)
     if quotes is None:  # the common case: sums over the records, no comma positions

@@ -12,6 +12,7 @@ import collections
 import numpy as np
 
 from tfcourse.data import column_types, columns as columns_lib, labels as labels_lib
+from tfcourse.data import summary as summary_lib
 from tfcourse.data import split as split_lib
 from tfcourse.data.inputs import model_inputs, numbers
 from tfcourse.data.types import TEXT_KINDS
@@ -105,7 +106,7 @@ def kept_rows(pd, plan, header_names, chunk):
     Raises:
         DataError: with "error", the chunk's first missing cell (file order).
     """
-    missing = [column_types.missing_mask(pd, values) for values in chunk.values]
+    missing = [summary_lib.missing_mask(pd, values) for values in chunk.values]
     label_missing = missing[-1].copy()
     if plan.weight is not None:  # a row without its weight is not trained on either
         label_missing |= missing[len(plan.names)]
@@ -130,9 +131,9 @@ class CheckingPass(object):
     def __init__(self, pd, plan, header_names, validation_fraction, seed):
         self.pd, self.plan, self.header_names = pd, plan, header_names
         self.validation_fraction, self.seed = validation_fraction, seed
-        self.summaries = [column_types.Summary(name, index in plan.text_indices)
+        self.summaries = [summary_lib.Summary(name, index in plan.text_indices)
                           for name, index in zip(plan.names, plan.indices)]
-        self.label_numbers = column_types.Summary(plan.label)
+        self.label_numbers = summary_lib.Summary(plan.label)
         self.label_classes = labels_lib.LabelSummary()
         self.n_rows = self.n_train = self.n_validation = 0
         self.train_weight = 0.0
@@ -160,7 +161,7 @@ class CheckingPass(object):
         if self.plan.label_kind == "number":
             self.label_numbers.add(self.pd, label, np.zeros(len(label), bool), lines, in_train)
         else:
-            self.label_classes.add(column_types.as_text(label[in_train]))
+            self.label_classes.add(summary_lib.as_text(label[in_train]))
         return keep, held
 
     def finish(self):
@@ -274,9 +275,9 @@ def rows(pd, plan, header_names, chunk, decided, keep=None):
                            decided.columns, lambda name: _where(plan, header_names, name))
     label = values[-1]
     if decided.classes is None:
-        y = column_types.numbers_of(pd, label).astype(np.float32).reshape(-1, 1)
+        y = summary_lib.numbers_of(pd, label).astype(np.float32).reshape(-1, 1)
     else:
-        y = labels_lib.class_indices(column_types.as_text(label), decided.classes, lines,
+        y = labels_lib.class_indices(summary_lib.as_text(label), decided.classes, lines,
                                      "{} (column '{}')".format(plan.path, plan.label))
     weight = None
     if plan.weight is not None:
