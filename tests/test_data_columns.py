@@ -70,3 +70,10 @@ def test_label_column_missing():
     with pytest.raises(DataError) as error:
         columns.label_column(header("a", "b"), "y")
     assert str(error.value) == "f.csv: label column 'y' not found; columns are: a, b"
+
+
+def test_a_misspelt_column_gets_a_suggestion():
+    with pytest.raises(DataError) as error:
+        columns.label_column(header("species", "island"), "specie")
+    assert str(error.value) == ("f.csv: label column 'specie' not found (did you mean 'species'?); "
+                                "columns are: species, island")

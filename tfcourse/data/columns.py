@@ -4,6 +4,8 @@ The statistics come from one routine (``Moments``) for data in memory and for a
 streamed file alike, chunk after chunk.
 """
 
+import difflib
+
 import numpy as np
 
 from tfcourse.errors import DataError
@@ -14,12 +16,21 @@ def index_of(header, name):
     return header.names.index(name) if name in header.names else None
 
 
+def did_you_mean(header, names):
+    """`` (did you mean 'year'?)`` for the first of ``names`` close to a column, or ""."""
+    for name in names:
+        close = difflib.get_close_matches(name, header.names, n=1)
+        if close:
+            return " (did you mean '{}'?)".format(close[0])
+    return ""
+
+
 def label_column(header, label):
     """The label's column index; DataError naming the columns when the file lacks it."""
     index = index_of(header, label)
     if index is None:
-        raise DataError("{}: label column '{}' not found; columns are: {}".format(
-            header.path, label, ", ".join(header.names)))
+        raise DataError("{}: label column '{}' not found{}; columns are: {}".format(
+            header.path, label, did_you_mean(header, [label]), ", ".join(header.names)))
     return index
 
 

@@ -55,8 +55,9 @@ def plan(header, data_config, label_kind):
     named = list(overrides) + list(data_config.ignore or ())
     missing = [name for name in named if columns_lib.index_of(header, name) is None]
     if missing:
-        raise DataError("{}: column(s) {} of data.columns / data.ignore not found; columns "
+        raise DataError("{}: column(s) {} of data.columns / data.ignore not found{}; columns "
                         "are: {}".format(header.path, ", ".join(repr(n) for n in missing),
+                                         columns_lib.did_you_mean(header, missing),
                                          ", ".join(header.names)))
     ignored = set(data_config.ignore or ()) | set(
         name for name, kind in overrides.items() if kind == "ignore")
