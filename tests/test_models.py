@@ -20,9 +20,10 @@ def problem(model, seed=0, n_features=4, m=64):
     return x, y
 
 
-def graph_values(model, x, y, weights, bias, steps=0, learning_rate=0.1):
-    """Loss and tf.gradients of the graph at (weights, bias), after ``steps`` GD steps."""
-    tg = graph_lib.build(model, x.shape[1], learning_rate, seed=0)
+def graph_values(model, x, y, weights, bias, steps=0, learning_rate=0.1, n_classes=2):
+    """Loss, weights and bias of the training graph set to (weights, bias), after ``steps``
+    runs of its train_op."""
+    tg = graph_lib.build(model, x.shape[1], learning_rate, seed=0, n_classes=n_classes)
     with tf.Session(graph=tg.graph) as session:
         session.run(tg.init_op)
         graph_lib.load_data(session, tg, data.numeric_dataset(x, y))

@@ -4,9 +4,11 @@ outputs, and what the model module says about labels, fit and metrics."""
 import numpy as np
 import pytest
 
-from tfcourse import data, graph as graph_lib, metrics, reference
+from tfcourse import graph as graph_lib, metrics, reference
 from tfcourse.models import softmax
 from tfcourse.tf_compat import tf
+
+from test_models import graph_values
 
 
 def problem(seed, n_features=4, m=64, n_classes=3):
@@ -33,16 +35,8 @@ def gradients(x, y, weights, bias):
 
 def trained(x, y, weights, bias, steps, learning_rate):
     """Weights and bias after ``steps`` runs of the training graph's train_op."""
-    tg = graph_lib.build("softmax", x.shape[1], learning_rate, seed=0,
-                         n_classes=weights.shape[1])
-    with tf.Session(graph=tg.graph) as session:
-        session.run(tg.init_op)
-        graph_lib.load_data(session, tg, data.numeric_dataset(x, y))
-        tg.model.weights.load(weights, session)
-        tg.model.bias.load(bias, session)
-        for _ in range(steps):
-            session.run(tg.train_op)
-        return session.run([tg.model.weights, tg.model.bias])
+    return graph_values("softmax", x, y, weights, bias, steps, learning_rate,
+                        n_classes=weights.shape[1])[1:]
 
 
 def reference_of(x, y):
