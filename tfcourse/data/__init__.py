@@ -1,10 +1,18 @@
 """Data for training and prediction: built-in sets and CSV files, in memory or streamed.
 
-    builtin      the course's line and synthetic classes
-    csv_reader   the one CSV reader (pandas over blocks of whole records; layout: where they are)
-    columns      feature and label columns, the statistics, the model's label check
-    split        the one split, decided per row by a seeded hash of its index
-    batches      minibatches in memory, streamed, and sharded between workers
+    builtin       the course's line and synthetic classes
+    csv_reader    the one CSV reader (pandas over blocks of whole records; layout: where they
+                  are; cells: numbers, text, gaps)
+    reading       the checking pass: missing values, row weights, what the training rows
+                  decide (summary: a column's cells; column_types: types, vocabularies, fills,
+                  statistics; labels: numbers or classes), and rows as the model takes them
+                  (inputs; dates)
+    columns       feature and label columns, the statistics' moments
+    split         the one split, decided per row by a seeded hash of its index
+    batches       minibatches in memory, streamed, and sharded between workers
+
+``model_split`` and ``read_model_input`` read a file for a trained model: its columns by
+name, encoded as the model encodes them.
 
 ``load`` gives a ``Split`` for a resolved ``data`` config: the same rows, checks,
 messages, held-out rows and statistics whether the file is read whole or streamed.
@@ -16,8 +24,8 @@ the models: a model's kind of label is handed in (``labels.KINDS``: its ``LABELS
 import numpy as np
 
 from tfcourse.data import builtin, columns, csv_reader, reading, split as split_lib
-from tfcourse.data.summary import as_text, missing_mask
 from tfcourse.data.labels import class_indices
+from tfcourse.data.summary import as_text, missing_mask
 from tfcourse.data.builtin import TRUE_BIAS, TRUE_WEIGHT, classification_data, course_data  # noqa
 from tfcourse.data.cells import pandas
 from tfcourse.data.columns import standardization  # noqa: F401  (part of this package's API)
