@@ -28,8 +28,8 @@ flags.DEFINE_string("predict", None,
                     "(with one feature ',' separates rows too: 1.0,2.5 is two rows)")
 flags.DEFINE_string("input", None, "CSV file with a header row and the model's feature columns")
 flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's columns plus "
-                                    "prediction, and probability for logistic regression) or "
-                                    "plot's PNG")
+                                    "prediction, then probability, or probability_<class> per "
+                                    "class of a softmax model) or plot's PNG")
 flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
 flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
 flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")
