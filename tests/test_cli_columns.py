@@ -75,6 +75,10 @@ def test_evaluate_and_predict_take_the_raw_file(trained, tfcourse, tmp_path):
     assert outcome.code == 0, outcome.err
     assert "colour in 1 row (e.g. 'purple')" in outcome.err
     assert "member in 1 row (e.g. 'maybe')" in outcome.err
+    outcome = tfcourse("restore", "--ckpt", "tmp/model", "--predict", "150,purple,no,2015-03-10")
+    assert outcome.err == ("warning: flag --predict: values outside the model's categories and "
+                           "spellings (encoded as <other> or missing): colour in 1 row (e.g. "
+                           "'purple')\n")
     with open(str(tmp_path / "out.csv")) as handle:
         rows = list(csv.DictReader(handle))
     assert [row["prediction"] for row in rows[:2]] == ["good", "bad"]

@@ -5,20 +5,15 @@ included: the graph encodes them); other columns are ignored.
 """
 
 import csv
-import sys
 
 import numpy as np
 
 from tfcourse import data, files, graph as graph_lib, models
 from tfcourse.errors import UsageError
-from tfcourse.commands.restore import open_model, run_outputs
+from tfcourse.commands.restore import open_model, run_outputs, warn, warn_unseen
 
 
-def _warn(line):
-    sys.stderr.write("warning: " + line + "\n")
-
-
-def read_input(loaded, input_path, with_label, warn=_warn):
+def read_input(loaded, input_path, with_label, warn=warn):
     """The ``Dataset`` of a CSV file for a restored model (see ``data.read_model_input``),
     warning (one line each) about rows dropped for want of a label and about values the
     training rows never had (they count as ``<other>`` or missing).
@@ -32,18 +27,11 @@ def read_input(loaded, input_path, with_label, warn=_warn):
     if dropped:
         warn("{}: {} row{} without a label left out".format(input_path, dropped,
                                                            "" if dropped == 1 else "s"))
-    found = data.unseen(loaded.spec.columns, dataset.text) if dataset.text is not None else []
-    if found:
-        warn("{}: values outside the model's categories and spellings (encoded as <other> or "
-             "missing): "
-             "{}".format(input_path, "; ".join(
-                 "{} in {} row{} (e.g. {})".format(name, count, "" if count == 1 else "s",
-                                                   ", ".join(repr(v) for v in examples))
-                 for name, count, examples in found)))
+    warn_unseen(loaded.spec, dataset, input_path, warn)
     return dataset, header
 
 
-def evaluate(ckpt, input_path, out=print, warn=_warn):
+def evaluate(ckpt, input_path, out=print, warn=warn):
     """Prints the model's loss and metrics on a labelled CSV file.
 
     Returns:
@@ -86,7 +74,7 @@ def output_columns(spec, outputs):
     return columns
 
 
-def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=_warn):
+def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn):
     """Writes ``output_path``: the input's rows and columns plus the model's outputs
     (``output_columns``).
 

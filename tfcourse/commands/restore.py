@@ -2,6 +2,7 @@
 
 import collections
 import contextlib
+import sys
 
 import numpy as np
 
@@ -129,6 +130,23 @@ def training_data(loaded):
         return None, err
 
 
+def warn(line):
+    """Writes ``warning: <line>`` on stderr."""
+    sys.stderr.write("warning: " + line + "\n")
+
+
+def warn_unseen(spec, dataset, source, warn=warn):
+    """One warning line counting the values of ``dataset``'s text columns the model does not
+    know (``data.unseen``: encoded as ``<other>`` or missing), if there are any."""
+    found = data.unseen(spec.columns, dataset.text) if dataset.text is not None else []
+    if found:
+        warn("{}: values outside the model's categories and spellings (encoded as <other> or "
+             "missing): {}".format(source, "; ".join(
+                 "{} in {} row{} (e.g. {})".format(name, count, "" if count == 1 else "s",
+                                                   ", ".join(repr(v) for v in examples))
+                 for name, count, examples in found)))
+
+
 def _values(array):
     """``0.123456``, or ``0.1, 0.2`` for several values."""
     return ", ".join("{:.6f}".format(value) for value in np.ravel(array))
@@ -177,6 +195,8 @@ def restore(ckpt, predict=None, out=print):
         spec, tg = loaded.spec, loaded.tg
         rows, cells = (parse_rows(predict, spec.columns, loaded.config.data.na_values)
                        if predict else (None, None))
+        if rows is not None:
+            warn_unseen(spec, rows, "flag --predict")
         weights, bias = loaded.session.run([tg.model.weights, tg.model.bias])
         out("restored {} (global_step {})".format(loaded.checkpoint, loaded.global_step))
         out("{} regression: {} -> {}{}".format(
