@@ -23,13 +23,11 @@ the models: a model's kind of label is handed in (``labels.KINDS``: its ``LABELS
 
 import numpy as np
 
-from tfcourse.data import builtin, columns, csv_reader, reading, split as split_lib
-from tfcourse.data.labels import class_indices
-from tfcourse.data.summary import as_text, missing_mask
+from tfcourse.data import builtin, csv_reader, reading, split as split_lib
 from tfcourse.data.builtin import TRUE_BIAS, TRUE_WEIGHT, classification_data, course_data  # noqa
 from tfcourse.data.cells import pandas
 from tfcourse.data.columns import standardization  # noqa: F401  (part of this package's API)
-from tfcourse.data.inputs import model_inputs, numbers, unseen  # noqa: F401
+from tfcourse.data.inputs import unseen  # noqa: F401  (part of this package's API)
 from tfcourse.data.types import (  # noqa: F401  (part of this package's API)
     TEXT_KINDS, Dataset, Split, Streamed, encoded_names, numeric_columns, numeric_dataset,
     rows_of, text_columns)
@@ -224,45 +222,17 @@ def model_split(spec, data_config, seed):
 
 def _model_rows(path, spec, delimiter, na_values, with_label, drop_missing=False):
     """``(dataset, header, keep)``: the rows of ``path`` for a model (see ``read_model_input``)
-    and ``keep``, ``[rows]`` bool over the file's data rows: those read (with a label and
-    weight; with ``drop_missing`` also without a missing feature)."""
+    and ``keep``, ``[rows]`` bool over the file's data rows: those read (see
+    ``reading.model_plan``), turned into model inputs by ``reading.rows`` as training does."""
     header = csv_reader.read_header(path, delimiter)
-    names = tuple(column.name for column in spec.columns)
-    indices, _ = columns.model_columns(header, names, spec.label, with_label)
-    indices = indices[:len(names)]
-    text = [i for column, i in zip(spec.columns, indices) if column.kind in TEXT_KINDS]
-    weighted = with_label and spec.weight is not None and spec.weight in header.names
-    if weighted:
-        indices.append(header.names.index(spec.weight))
-    if with_label:
-        indices.append(header.names.index(spec.label))
-        if spec.classes is not None:
-            text.append(indices[-1])
+    plan = reading.model_plan(header, spec, na_values, with_label, drop_missing)
     pd = pandas()
-    chunk = csv_reader.read_all(header, indices, csv_reader.BLOCK_BYTES, text, na_values)
-    keep = np.ones(len(chunk.lines), bool)
-    if with_label:
-        keep &= ~missing_mask(pd, chunk.values[-1])
-        if weighted:
-            keep &= ~missing_mask(pd, chunk.values[len(names)])
-    if drop_missing:
-        for values in chunk.values[:len(names)]:
-            keep &= ~missing_mask(pd, values)
-    values, lines = [column[keep] for column in chunk.values], chunk.lines[keep]
-
-    def where(name):
-        return "{}:{{}}:{} (column '{}')".format(path, header.names.index(name) + 1, name)
-    x, text_values = model_inputs(pd, values[:len(names)], lines, spec.columns, where)
-    y = weight = None
-    if weighted:
-        weight = reading.weights_of(pd, values[len(names)], lines, where(spec.weight))
-    if with_label:
-        if spec.classes is None:
-            y = numbers(pd, values[-1], lines, where(spec.label), False).reshape(-1, 1)
-        else:
-            y = class_indices(as_text(values[-1]), spec.classes, lines,
-                              "{} (column '{}')".format(path, spec.label))
-    return Dataset(x=x, text=text_values, y=y, columns=spec.columns, label=spec.label,
+    chunk = csv_reader.read_all(header, plan.indices, csv_reader.BLOCK_BYTES, plan.text_indices,
+                                plan.na_values)
+    keep = reading.kept_rows(pd, plan, header.names, chunk)[0]
+    decided = reading.Decided(spec.columns, spec.classes, None, None, [], [], None)
+    x, text, y, weight, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
+    return Dataset(x=x, text=text, y=y, columns=spec.columns, label=spec.label,
                    classes=spec.classes, source=path, weight=weight), header, keep
 
 

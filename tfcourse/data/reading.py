@@ -96,19 +96,48 @@ def plan(header, data_config, label_kind):
                 weight=weight, class_weight=data_config.class_weight)
 
 
+def model_plan(header, spec, na_values, with_label, drop_missing=False):
+    """The ``Plan`` that reads a file for a trained model (``spec``: its
+    ``model_dir.ModelSpec``): its columns by name, then its weight column (when the file has
+    it) and label when ``with_label``; rows without a label or weight are not kept, nor with
+    ``drop_missing`` rows with a missing feature.
+
+    Raises:
+        DataError: a feature column is missing, or the label when ``with_label``.
+    """
+    names = tuple(column.name for column in spec.columns)
+    indices = columns_lib.model_columns(header, names, spec.label, with_label)[0][:len(names)]
+    text_indices = [i for column, i in zip(spec.columns, indices) if column.kind in TEXT_KINDS]
+    weight = spec.weight if with_label and spec.weight in header.names else None
+    if weight is not None:
+        indices.append(header.names.index(weight))
+    if with_label:
+        indices.append(header.names.index(spec.label))
+        if spec.classes is not None:
+            text_indices.append(indices[-1])
+    return Plan(path=header.path, names=names, kinds=tuple(c.kind for c in spec.columns),
+                indices=tuple(indices), text_indices=tuple(text_indices),
+                label=spec.label if with_label else None,
+                label_kind="number" if spec.classes is None else "classes", positive=None,
+                missing="drop" if drop_missing else "impute", na_values=tuple(na_values),
+                max_categories=None, ignored=(), weight=weight, class_weight=None)
+
+
 def _where(plan, header_names, name):
     return "{}:{{}}:{} (column '{}')".format(plan.path, header_names.index(name) + 1, name)
 
 
 def kept_rows(pd, plan, header_names, chunk):
     """``(keep, missing, label_missing)`` of a chunk under ``plan.missing``: rows without a
-    label are never kept; with "drop" neither are rows with a missing feature.
+    label (or weight) are never kept; with "drop" neither are rows with a missing feature.
+    A plan without a label (``plan.label`` None: prediction input) keeps rows without one.
 
     Raises:
         DataError: with "error", the chunk's first missing cell (file order).
     """
     missing = [summary_lib.missing_mask(pd, values) for values in chunk.values]
-    label_missing = missing[-1].copy()
+    label_missing = (missing[-1].copy() if plan.label is not None
+                     else np.zeros(len(chunk.lines), bool))
     if plan.weight is not None:  # a row without its weight is not trained on either
         label_missing |= missing[len(plan.names)]
     features_missing = np.zeros(len(chunk.lines), bool)
@@ -259,13 +288,14 @@ def weights_of(pd, values, lines, where):
 
 def rows(pd, plan, header_names, chunk, decided, keep=None):
     """``(x, text, y, weight, lines)`` of a chunk's kept rows, as the model takes them
-    (``weight`` None without ``data.weight``).
+    (``y`` None without a label in the plan, ``weight`` None without a weight column).
 
     Args:
         keep: the chunk's kept rows (``kept_rows``), or None to compute them.
 
     Raises:
-        DataError: see ``inputs.model_inputs`` and ``labels.class_indices``.
+        DataError: see ``inputs.model_inputs``, ``inputs.numbers`` and
+            ``labels.class_indices``.
     """
     if keep is None:
         keep = kept_rows(pd, plan, header_names, chunk)[0]
@@ -274,11 +304,14 @@ def rows(pd, plan, header_names, chunk, decided, keep=None):
     by_name = dict(zip(plan.names, values))
     x, text = model_inputs(pd, [by_name[column.name] for column in decided.columns], lines,
                            decided.columns, lambda name: _where(plan, header_names, name))
-    label = values[-1]
-    if decided.classes is None:
-        y = summary_lib.numbers_of(pd, label).astype(np.float32).reshape(-1, 1)
+    y = None
+    if plan.label is None:
+        pass
+    elif decided.classes is None:
+        y = numbers(pd, values[-1], lines, _where(plan, header_names, plan.label),
+                    allow_missing=False).reshape(-1, 1)
     else:
-        y = labels_lib.class_indices(summary_lib.as_text(label), decided.classes, lines,
+        y = labels_lib.class_indices(summary_lib.as_text(values[-1]), decided.classes, lines,
                                      "{} (column '{}')".format(plan.path, plan.label))
     weight = None
     if plan.weight is not None:
