@@ -21,7 +21,6 @@ import csv
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -32,6 +31,8 @@ from tfcourse.commands import predict
 from tfcourse.commands import restore as restore_lib
 from tfcourse.train import trainer
 from tfcourse.tf_compat import tf
+
+from saved_models import run_process
 
 pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes
 
@@ -67,29 +68,9 @@ METRICS_REL = 1e-5    # evaluate prints 6 significant digits: rounding is at mos
 
 # ----------------------------------------------------------------------------- helpers
 
-def _process_env():
-    """The environment of the processes these tests start, on either leg."""
-    env = dict(os.environ)
-    for name in ("PYTHONHOME", "PYTHONSTARTUP"):  # this interpreter's, not theirs
-        env.pop(name, None)
-    env["PYTHONPATH"] = REPO  # this checkout's tfcourse, not the one the venv was set up from
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
-
-
-def run_process(cwd, command):
-    """Runs ``command`` (a list) in ``cwd`` (environment: ``_process_env``); returns stdout."""
-    proc = subprocess.run([str(arg) for arg in command], cwd=str(cwd), env=_process_env(),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=300)
-    assert proc.returncode == 0, "{} exited {}\nstdout:\n{}\nstderr:\n{}".format(
-        " ".join(str(arg) for arg in command), proc.returncode, proc.stdout, proc.stderr)
-    return proc.stdout
-
-
 def run_other(cwd, *args):
     """Runs the other leg's ``tfcourse`` in ``cwd``; returns its stdout (exit 0 asserted)."""
-    return run_process(cwd, [OTHER_TFCOURSE] + list(args))
+    return run_process([OTHER_TFCOURSE] + list(args), cwd)
 
 
 def train_here(config_path=None, **overrides):

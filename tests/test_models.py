@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from tfcourse import data, graph as graph_lib, reference
-from tfcourse.models import linear, logistic
+from tfcourse.models import linear, logistic, softmax
 from tfcourse.tf_compat import tf
 
-BUILDERS = {"linear": linear.build, "logistic": logistic.build}
+BUILDERS = {"linear": linear.build, "logistic": logistic.build, "softmax": softmax.build}
 
 
 def problem(model, seed=0, n_features=4, m=64):
@@ -34,9 +34,11 @@ def graph_values(model, x, y, weights, bias, steps=0, learning_rate=0.1, n_class
         return session.run([tg.model.loss, tg.model.weights, tg.model.bias])
 
 
-def gradients(model, x, y, weights, bias):
+def gradients(model, x, y, weights, bias, n_classes=2):
+    """Loss and tf.gradients of the builder's graph at (weights, bias)."""
     with tf.Graph().as_default():
-        built = BUILDERS[model](tf.constant(x), tf.constant(y), x.shape[1], seed=0)
+        built = BUILDERS[model](tf.constant(x), tf.constant(y), x.shape[1], seed=0,
+                                n_classes=n_classes)
         grads = tf.gradients(built.loss, [built.weights, built.bias])
         with tf.Session() as session:
             session.run(tf.global_variables_initializer())

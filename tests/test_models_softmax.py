@@ -8,7 +8,7 @@ from tfcourse import graph as graph_lib, metrics, reference
 from tfcourse.models import softmax
 from tfcourse.tf_compat import tf
 
-from test_models import graph_values
+from test_models import graph_values, gradients as graph_gradients
 
 
 def problem(seed, n_features=4, m=64, n_classes=3):
@@ -21,16 +21,8 @@ def problem(seed, n_features=4, m=64, n_classes=3):
 
 
 def gradients(x, y, weights, bias):
-    """Loss and tf.gradients of the builder's graph at (weights, bias)."""
-    with tf.Graph().as_default():
-        built = softmax.build(tf.constant(x), tf.constant(y), x.shape[1], seed=0,
-                              n_classes=weights.shape[1])
-        grads = tf.gradients(built.loss, [built.weights, built.bias])
-        with tf.Session() as session:
-            session.run(tf.global_variables_initializer())
-            built.weights.load(weights, session)
-            built.bias.load(bias, session)
-            return session.run([built.loss] + grads)
+    """Loss and tf.gradients of the softmax builder's graph at (weights, bias)."""
+    return graph_gradients("softmax", x, y, weights, bias, n_classes=weights.shape[1])
 
 
 def trained(x, y, weights, bias, steps, learning_rate):

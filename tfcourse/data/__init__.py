@@ -106,26 +106,22 @@ def read_csv(data_config, label_kind="number", seed=0, block_bytes=csv_reader.BL
     """
     header, plan = _open(data_config, label_kind)
     pd = pandas()
-    while True:
+
+    def whole_pass(plan):
         chunk = csv_reader.read_all(header, plan.indices, block_bytes, plan.text_indices,
                                     plan.na_values)
         checking = reading.CheckingPass(pd, plan, header.names,
                                         data_config.validation_fraction, seed)
         keep, held = checking.add(chunk)
-        decided = checking.finish()
-        unread = checking.unread_text(decided)
-        if not unread:
-            break
-        plan = plan._replace(text_indices=plan.text_indices + unread)  # as scan does
+        return checking, chunk, keep, held, checking.finish()
+    plan, (_, chunk, keep, held, decided) = _checked(plan, whole_pass)
     x, text, y, weight, _ = reading.rows(pd, plan, header.names, chunk, decided, keep)
     held = held[keep]
     dataset = Dataset(x=x, text=text, y=y, columns=decided.columns, label=plan.label,
                       classes=decided.classes, source=header.path, weight=weight)
-
-    def part(mask):
-        return rows_of(dataset, mask)
-    validation = part(held) if data_config.validation_fraction else None
-    return Split(train=part(~held), validation=validation, mean=decided.mean, std=decided.std,
+    validation = rows_of(dataset, held) if data_config.validation_fraction else None
+    return Split(train=rows_of(dataset, ~held), validation=validation, mean=decided.mean,
+                 std=decided.std,
                  notes=decided.notes, warnings=decided.warnings,
                  class_weights=decided.class_weights)
 
@@ -143,13 +139,8 @@ def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM
     """
     header, plan = _open(data_config, label_kind)
     pd = pandas()
-    checking, held_out, decided = _checking_pass(pd, header, plan, data_config, seed,
-                                                 block_bytes)
-    unread = checking.unread_text(decided)
-    if unread:  # blocks typed some cells of a text column as numbers: count them as text
-        plan = plan._replace(text_indices=plan.text_indices + unread)
-        checking, held_out, decided = _checking_pass(pd, header, plan, data_config, seed,
-                                                     block_bytes)
+    plan, (checking, held_out, decided) = _checked(plan, lambda plan: _checking_pass(
+        pd, header, plan, data_config, seed, block_bytes))
     validation = None
     if held_out:
         joined = csv_reader.Chunk([np.concatenate([c.values[j] for c in held_out])
@@ -165,6 +156,19 @@ def scan(data_config, label_kind="number", seed=0, block_bytes=csv_reader.STREAM
     return Split(train=streamed, validation=validation, mean=decided.mean, std=decided.std,
                  notes=decided.notes, warnings=decided.warnings,
                  class_weights=decided.class_weights)
+
+
+def _checked(plan, checking_pass):
+    """``(plan, checking_pass(plan))``, the pass run again once with the columns it says
+    must be read as text (``CheckingPass.unread_text``: pandas typed some of a text column's
+    cells as numbers, or a numeric-looking column's numbers were not counted). The pass
+    returns a tuple whose first item is its ``CheckingPass`` and last its ``Decided``."""
+    found = checking_pass(plan)
+    unread = found[0].unread_text(found[-1])
+    if unread:
+        plan = plan._replace(text_indices=plan.text_indices + unread)
+        found = checking_pass(plan)
+    return plan, found
 
 
 def _checking_pass(pd, header, plan, data_config, seed, block_bytes):
