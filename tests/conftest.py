@@ -61,6 +61,13 @@ def tree(path):
     return sorted(found)
 
 
+def variables(model_dir):
+    """Every variable of ``model_dir``'s latest checkpoint: name -> numpy array."""
+    from tfcourse.tf_compat import tf
+    reader = tf.train.load_checkpoint(model_dir)
+    return dict((name, reader.get_tensor(name)) for name in reader.get_variable_to_shape_map())
+
+
 def write_yaml(tmp_path, text, name="c.yaml"):
     """Writes ``text`` (UTF-8) to ``tmp_path/name`` and returns its path (str)."""
     path = tmp_path / name

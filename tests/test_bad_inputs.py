@@ -119,7 +119,7 @@ CASES = [
      r"csv_column_kind\.yaml:6:3: columns\.a = 'text': expected one of: numeric, boolean, date, "
      r"categorical, ignore$"),
     (["train", "--config=csv_delimiter.yaml"], USAGE,
-     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML\) or "
+     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML, \\t as a flag\) or "
      r"auto$"),
     (["train", "--config=csv_missing_policy.yaml"], USAGE,
      r"csv_missing_policy\.yaml:6:3: missing = 'skip': expected one of: impute, drop, error$"),

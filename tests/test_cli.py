@@ -108,7 +108,7 @@ def test_each_command_help_marks_its_required_flags_and_only_its_flags(tfcourse)
     for name, command in cli.COMMANDS.items():
         assert set(command.required) <= set(command.flags), name
         shown = tfcourse(name, "--help").out
-        flags = re.findall(r"^  --(\w+): ", shown, re.M)
+        flags = re.findall(r"^  --([\w.]+): ", shown, re.M)
         assert flags == list(command.flags), name
         required = re.findall(r"^  --(\w+): .*\(required\)$", shown, re.M)
         assert required == list(command.required), name

@@ -154,7 +154,7 @@ def test_typed_column_keys_from_yaml_round_trip(tmp_path):
     ("data:\n  missing: skip\n",
      r"^\S*c\.yaml:2:3: missing = 'skip': expected one of: impute, drop, error$"),
     ("data:\n  delimiter: ';;'\n",
-     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML\) "
+     r"data\.delimiter = ';;': expected one character \(such as ';' or a tab, \"\\t\" in YAML, \\t as a flag\) "
      r"or auto$"),
     ("data:\n  delimiter: ''\n", r"^\S*c\.yaml:2:3: delimiter = '': expected a string$"),
     ("data:\n  max_categories: 0\n", r"^\S*c\.yaml:2:3: max_categories = 0: expected an integer >= 1$"),

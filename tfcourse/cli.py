@@ -59,7 +59,8 @@ function that runs it on the flag values given (a dict)."""
 
 COMMANDS = {
     "train": Command("train a model (built-in course data unless the config names a CSV)",
-                     CONFIG_FLAGS + ("quiet", "verbose") + CLUSTER_FLAGS + ("sync", "wait_secs"),
+                     CONFIG_FLAGS + ("dry_run", "quiet", "verbose") + CLUSTER_FLAGS +
+                     ("sync", "wait_secs"),
                      (), _run_train),
     "restore": Command("rebuild a trained model, restore its checkpoint, print what it learned",
                        ("ckpt", "predict", "verbose"), ("ckpt",), _run_restore),
@@ -85,6 +86,8 @@ commands:
 examples:
   tfcourse train --model linear --max_step 1000
   tfcourse train --config configs/linear.yaml --learning_rate 0.05
+  tfcourse train --data data/diabetes.csv --label progression --data.batch_size 64
+  tfcourse train --data data/penguins.csv --label species --model softmax --dry_run
   tfcourse restore --ckpt ./tmp/model/ --predict 1.0,2.5
   tfcourse train --config configs/diabetes.yaml
   tfcourse evaluate --ckpt ./tmp/diabetes/ --input data/diabetes.csv

@@ -5,9 +5,10 @@ The config keys become flags from ``config.SCHEMA``; the other flags name what a
 reads or writes. ``tfcourse.cli`` says which command takes which flag.
 """
 
+import difflib
 import re
 
-from tfcourse import config as config_lib
+from tfcourse import config as config_lib, config_flags
 from tfcourse.tf_compat import tf
 
 flags = tf.app.flags
@@ -21,7 +22,24 @@ for _key in config_lib.SCHEMA:
         flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
     else:
         _DEFINE[_key.kind](_key.name, _key.default, _key.help)
-flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override it")
+for _name, _key in config_flags.flag_keys()[len(config_lib.SCHEMA):]:  # --data.<key>
+    if _key.choices and _key.kind == "str":
+        flags.DEFINE_enum(_name, _key.default, _key.choices, _key.help)
+    elif _key.kind in _DEFINE or _key.kind == "fraction":
+        _DEFINE.get(_key.kind, flags.DEFINE_float)(
+            _name, list(_key.default) if isinstance(_key.default, tuple) else _key.default,
+            _key.help)
+    else:  # mappings and label values: text, converted by config_flags
+        flags.DEFINE_string(_name, None, _key.help + " (flag: name=value,name=value)"
+                            if _key.kind in config_flags.MAPPING_KINDS else _key.help)
+for _name, _long in config_flags.SHORT_FORMS.items():
+    flags.DEFINE_string(_name, None, "short for --" + _long)
+flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override "
+                                    "it (default: the config.yaml of a model_dir that holds a "
+                                    "model)")
+flags.DEFINE_boolean("dry_run", False, "check the data, print the resolved config as YAML "
+                                       "(a valid --config) and what the data checks decided; "
+                                       "create nothing")
 flags.DEFINE_string("ckpt", None, "model directory (latest checkpoint) or checkpoint prefix")
 flags.DEFINE_string("predict", None,
                     "rows to predict, rows separated by ';' and a row's features by ',' "
@@ -44,7 +62,8 @@ flags.DEFINE_float("wait_secs", 30.0, "distributed: how long to wait for ps task
 flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
                                      "errors")
 
-CONFIG_FLAGS = ("config",) + tuple(key.name for key in config_lib.SCHEMA)
+CONFIG_FLAGS = (("config",) + tuple(name for name, _ in config_flags.flag_keys()) +
+                tuple(config_flags.SHORT_FORMS))
 
 
 def command_help(command, entry):
@@ -63,7 +82,7 @@ def command_help(command, entry):
     return "\n".join(lines)
 
 
-_FLAG_VALUE_ERROR = re.compile(r"flag --(\w+)=(.*?): ")
+_FLAG_VALUE_ERROR = re.compile(r"flag --([\w.]+)=(.*?): ")
 _EXPECTED = {"int": "an integer", "float": "a number", "bool": "true or false",
              "multi_string": "a string", "list": "a comma-separated list"}
 
@@ -77,6 +96,23 @@ def flag_error(err):
         expected = _EXPECTED.get(flag.flag_type())
         if expected:
             return "flag --{}={}: expected {}".format(match.group(1), match.group(2), expected)
+    unknown = _UNKNOWN_FLAG.match(message)
+    if unknown and "Did you mean" not in message:
+        return message + _data_key_hint(unknown.group(1))
     if "Non-boolean argument to boolean flag" in message:
         return "a boolean flag takes true or false ({})".format(message)
     return message
+
+
+_UNKNOWN_FLAG = re.compile(r"Unknown command line flag '([^']+)'")
+
+
+def _data_key_hint(name):
+    """``. Did you mean: data.batch_size ?`` for ``batch_size`` (a data key without its
+    section), as absl words its own suggestions; empty when no data key is close."""
+    bare = name[2:] if name.startswith("no") and name[2:] in config_lib.DATA_KEYS else name
+    close = difflib.get_close_matches(bare.replace("-", "_"), list(config_lib.DATA_KEYS), n=1)
+    if not close:
+        return ""
+    prefix = "no" if bare != name else ""
+    return ". Did you mean: {}{}.{} ?".format(prefix, config_flags.SECTION, close[0])

@@ -165,7 +165,9 @@ DATA_KEYS = collections.OrderedDict((key.name, key) for key in DATA_SCHEMA)
 def _merge_section(values, mapping, keys, source, prefix, base_dir=None):
     """Checks ``mapping``'s keys and values into ``values``.
 
-    ``base_dir``, when given, is what relative data paths are joined to.
+    ``base_dir``, when given, is what relative data paths are joined to: the file a path
+    is read from is found beside the config (``data.path``), while the directories written
+    (``model_dir``, ``summary_dir``) are relative to the current directory, as flags are.
     """
     marks = getattr(mapping, "marks", {})
     for name, raw in mapping.items():
@@ -184,8 +186,8 @@ def resolve(config_path=None, overrides=None):
 
     Args:
         config_path: YAML file path, or None for the built-in defaults alone.
-        overrides: dict of top-level key -> value given as flags on the
-            command line (only those the user actually gave).
+        overrides: dict of key -> value given as flags on the command line (only
+            those the user actually gave); data keys as ``data.<key>``.
 
     Returns:
         a ``Config``.
@@ -207,6 +209,9 @@ def resolve(config_path=None, overrides=None):
                            base_dir=os.path.dirname(config_path))
     freeze_source = config_path or "defaults"
     for name, value in (overrides or {}).items():
+        if name.startswith("data."):
+            _override_data(data, name, value)
+            continue
         root[name] = check_value(ROOT_KEYS[name], value, "flag --" + name)
         if name == "freeze":
             freeze_source = "flag --freeze"
@@ -216,6 +221,22 @@ def resolve(config_path=None, overrides=None):
         raise UsageError("{}: freeze = {}: every variable is frozen, nothing would be "
                          "trained".format(freeze_source, list(root["freeze"])))
     return Config(data=DataConfig(**data), **root)
+
+
+def _override_data(data, name, value):
+    """Sets the data key ``name`` (``data.<key>``) in ``data`` to a flag's value; a relative
+    path given as a flag is relative to the current directory (made absolute here).
+
+    Raises:
+        UsageError: an unknown data key, or a value its key refuses, naming the flag.
+    """
+    key = DATA_KEYS.get(name[len("data."):])
+    if key is None:
+        raise unknown_key(name, ["data." + known for known in DATA_KEYS], "flag --" + name)
+    value = check_value(key._replace(name=name), value, "flag --" + name)
+    if key.kind == "path" and value:
+        value = os.path.abspath(value)
+    data[key.name] = value
 
 
 def _resolve_data(data, model):
@@ -248,7 +269,7 @@ def _resolve_data(data, model):
         data["standardize"] = path is not None
     if data["delimiter"] != "auto" and len(data["delimiter"]) != 1:
         raise UsageError("data.delimiter = {!r}: expected one character (such as ';' or a tab, "
-                         "\"\\t\" in YAML) or auto".format(data["delimiter"]))
+                         "\"\\t\" in YAML, \\t as a flag) or auto".format(data["delimiter"]))
     if data["stream"] and data["batch_size"] is None:
         data["batch_size"] = STREAM_BATCH_SIZE
 

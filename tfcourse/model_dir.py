@@ -62,10 +62,7 @@ def write_metadata(directory, config, spec, runs=()):
     TensorBoard run directories that trained the model, oldest first) go into
     ``model.json`` for ``tfcourse plot``.
     """
-    config = config._replace(model_dir=os.path.abspath(config.model_dir),
-                             summary_dir=os.path.abspath(config.summary_dir))
-    files.write_text(os.path.join(directory, CONFIG_FILE),
-                  yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False))
+    files.write_text(os.path.join(directory, CONFIG_FILE), config_text(config))
     document = dict(spec._asdict(), format=SPEC_FORMAT, feature_names=list(spec.feature_names),
                     columns=[column._asdict() for column in spec.columns],
                     classes=None if spec.classes is None else list(spec.classes),
@@ -73,6 +70,14 @@ def write_metadata(directory, config, spec, runs=()):
                                    else list(spec.class_weights)),
                     runs=[os.path.abspath(run) for run in runs])
     files.write_text(os.path.join(directory, SPEC_FILE), json.dumps(document, indent=2) + "\n")
+
+
+def config_text(config):
+    """``config`` as the YAML text of ``config.yaml`` (a valid ``--config``), with
+    ``model_dir`` and ``summary_dir`` absolute so that it means the same from anywhere."""
+    config = config._replace(model_dir=os.path.abspath(config.model_dir),
+                             summary_dir=os.path.abspath(config.summary_dir))
+    return yaml.safe_dump(config.to_dict(), default_flow_style=False, sort_keys=False)
 
 
 def read_metadata(directory):
@@ -244,8 +249,10 @@ def check_compatible(saved, requested, model_dir):
         old, new = layouts.get(field) or (getattr(saved, field), getattr(requested, field))
         if old != new:
             raise DataError("model_dir {} holds a model with {} {}, but this run asks for {}; "
-                            "choose another --model_dir".format(
-                                model_dir, field, _show(old), _show(new)))
+                            "to continue it with its own settings: tfcourse train --model_dir "
+                            "{} [--max_step N] (no --config), or choose another "
+                            "--model_dir".format(model_dir, field, _show(old), _show(new),
+                                                 model_dir))
 
 
 def _show(value):

@@ -5,7 +5,8 @@ distributed job when a cluster is given (flags or the ``TF_CONFIG`` environment 
 import os
 import sys
 
-from tfcourse import config as config_lib
+from tfcourse import config as config_lib, config_flags
+from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import UsageError
 
 CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
@@ -22,13 +23,43 @@ def train(given):
     Raises:
         UsageError: a bad config or flag combination; DataError: bad data.
     """
-    overrides = dict((name, value) for name, value in given.items()
-                     if name in config_lib.ROOT_KEYS)
-    config = config_lib.resolve(given.get("config"), overrides)
+    config, base = resolve(given)
+    if given.get("dry_run"):
+        from tfcourse.train import dry_run
+        print(dry_run.report(config, base), end="", flush=True)
+        return
+    if base != given.get("config") and not given.get("quiet"):
+        print("continuing {} with its own settings ({}); flags given override them".format(
+            config.model_dir, base), flush=True)
     if any(name in given for name in CLUSTER_FLAGS) or os.environ.get("TF_CONFIG"):
         _train_distributed(config, given)
     else:
         _train(config, given)
+
+
+def resolve(given):
+    """The config of a ``train`` command line: defaults < YAML < flags, where the YAML is
+    ``--config``, or else the ``config.yaml`` of a ``model_dir`` that already holds a model
+    (a model directory knows its own settings, so ``--model_dir DIR --max_step N`` continues
+    it as it was trained).
+
+    Returns:
+        ``(config, base)``: a ``tfcourse.config.Config`` and the YAML file it was built on
+        (None: defaults and flags alone).
+
+    Raises:
+        UsageError: a bad config, flag or flag combination.
+        DataError: ``model_dir`` holds a damaged model directory.
+    """
+    overrides = config_flags.overrides(given)
+    base = given.get("config")
+    if base is None:
+        model_dir = overrides.get("model_dir", config_lib.ROOT_KEYS["model_dir"].default)
+        if model_dir_lib.holds_model(model_dir):
+            model_dir_lib.read_metadata(model_dir)  # a damaged one: DataError, as on restore
+            base = os.path.join(model_dir, model_dir_lib.CONFIG_FILE)
+            overrides.setdefault("model_dir", model_dir)  # a copy's saved model_dir is the original
+    return config_lib.resolve(base, overrides), base
 
 
 def _train(config, given):
