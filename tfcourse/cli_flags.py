@@ -1,8 +1,10 @@
 """The flags of every command, defined with ``tf.app.flags`` (absl), and their help and
 error lines.
 
-The config keys become flags from ``config.SCHEMA``; the other flags name what a command
-reads or writes. ``tfcourse.cli`` says which command takes which flag.
+The config keys become flags from ``config.SCHEMA`` and ``config.DATA_SCHEMA`` (named as
+``tfcourse.config_flags`` says: ``--max_step``, ``--data.batch_size``, short forms ``--data``
+and ``--label``); the other flags name what a command reads or writes. ``tfcourse.cli`` says
+which command takes which flag.
 """
 
 import difflib
@@ -22,16 +24,26 @@ for _key in config_lib.SCHEMA:
         flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
     else:
         _DEFINE[_key.kind](_key.name, _key.default, _key.help)
-for _name, _key in config_flags.flag_keys()[len(config_lib.SCHEMA):]:  # --data.<key>
-    if _key.choices and _key.kind == "str":
-        flags.DEFINE_enum(_name, _key.default, _key.choices, _key.help)
-    elif _key.kind in _DEFINE or _key.kind == "fraction":
-        _DEFINE.get(_key.kind, flags.DEFINE_float)(
-            _name, list(_key.default) if isinstance(_key.default, tuple) else _key.default,
-            _key.help)
-    else:  # mappings and label values: text, converted by config_flags
-        flags.DEFINE_string(_name, None, _key.help + " (flag: name=value,name=value)"
-                            if _key.kind in config_flags.MAPPING_KINDS else _key.help)
+
+
+def _define_data_flag(name, key):
+    """Defines ``--data.<key>`` (``name``) for a key of ``config.DATA_SCHEMA``: as its kind
+    says, or as text that ``config_flags`` converts (mappings, label values)."""
+    default = list(key.default) if isinstance(key.default, tuple) else key.default
+    if key.choices and key.kind == "str":
+        flags.DEFINE_enum(name, default, key.choices, key.help)
+    elif key.kind == "path":
+        flags.DEFINE_string(name, default, key.help + "; as a flag, relative to the current "
+                                                      "directory")
+    elif key.kind in _DEFINE or key.kind == "fraction":
+        _DEFINE.get(key.kind, flags.DEFINE_float)(name, default, key.help)
+    else:
+        flags.DEFINE_string(name, None, key.help + (" (flag: name=value,name=value)" if key.kind
+                                                    in config_flags.MAPPING_KINDS else ""))
+
+
+for _name, _key in config_flags.flag_keys()[len(config_lib.SCHEMA):]:
+    _define_data_flag(_name, _key)
 for _name, _long in config_flags.SHORT_FORMS.items():
     flags.DEFINE_string(_name, None, "short for --" + _long)
 flags.DEFINE_string("config", None, "YAML config file; flags given on the command line override "

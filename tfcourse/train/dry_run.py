@@ -59,8 +59,9 @@ def _decided(config, split, spec, state):
     lines += [note for note in split.notes if not note.startswith("columns: ")]  # as below
     lines.append("label: {}{}".format(spec.label, "" if spec.classes is None else
                                       ", classes " + ", ".join(spec.classes)))
-    lines.append("columns ({} features after encoding):".format(
-        len(data.encoded_names(spec.columns))))
+    n_features = len(data.encoded_names(spec.columns))
+    lines.append("columns ({} feature{} after encoding):".format(
+        n_features, "" if n_features == 1 else "s"))
     lines += ["  {}: {}".format(column.name, _column(column)) for column in spec.columns]
     lines.append("batches: {}".format(
         "of {} rows{}".format(config.data.batch_size, ", streamed from the file"
