@@ -64,7 +64,8 @@ def test_load_csv_needs_a_label(tmp_path):
         with pytest.raises(UsageError) as error:
             data.load(data_config(path=path, stream=stream, validation_fraction=0.2), SEED)
         assert str(error.value) == (
-            "data.label: the label column's name is needed with data.path ({})".format(path))
+            "data.label: the label column's name is needed with data.path ({}) (flag: --label "
+            "NAME)".format(path))
 
 
 def test_load_breast_cancer_with_chosen_features_and_no_validation():

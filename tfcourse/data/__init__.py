@@ -62,7 +62,7 @@ def load(data_config, seed, builtin_data="course", label_kind="number", block_by
         return split_dataset(dataset, data_config.validation_fraction, seed)
     if not data_config.label:
         raise UsageError("data.label: the label column's name is needed with data.path "
-                         "({})".format(data_config.path))
+                         "({}) (flag: --label NAME)".format(data_config.path))
     if data_config.stream:
         return scan(data_config, label_kind, seed, block_bytes or csv_reader.STREAM_BLOCK_BYTES)
     return read_csv(data_config, label_kind, seed, block_bytes or csv_reader.BLOCK_BYTES)
