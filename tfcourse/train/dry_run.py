@@ -67,6 +67,9 @@ def _decided(config, split, spec, state):
         "of {} rows{}".format(config.data.batch_size, ", streamed from the file"
                               if config.data.stream else "")
         if config.data.batch_size else "full batch ({} rows per step)".format(n_train)))
+    if config.steps_per_run is None:
+        lines.append("steps_per_run: null: chosen when training starts (about 50 ms of steps per "
+                     "session.run; the learned values are the same whatever it is)")
     lines.append(_model_dir_line(config, state))
     return lines
 
