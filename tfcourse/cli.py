@@ -1,4 +1,4 @@
-"""Command line: ``tfcourse train|restore|evaluate|predict|plot|inspect|export [flags]``.
+"""Command line: ``tfcourse train|restore|evaluate|predict|plot|inspect|export|eject [flags]``.
 
 Flags are defined with ``tf.app.flags`` (absl, see ``tfcourse.cli_flags``) and parsed
 strictly: an unknown or misspelled flag is an error, unlike TF 1.12's ``tf.app.run``,
@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 
+from tfcourse import cli_open
 from tfcourse.cli_flags import CONFIG_FLAGS, FLAGS, command_help, flag_error, flags
 from tfcourse.errors import TfcourseError, UsageError
 from tfcourse.tf_compat import tf
@@ -48,11 +49,6 @@ def _run_inspect(given):
     inspect_ckpt.inspect(given["ckpt"], given.get("show_ops", False))
 
 
-def _run_export(given):
-    from tfcourse.commands import export
-    export.export(given["ckpt"], given["export_dir"], given.get("overwrite", False))
-
-
 Command = collections.namedtuple("Command", "help flags required function")
 Command.__doc__ = """One command: its help line, the flags it takes, the flags it needs and the
 function that runs it on the flag values given (a dict)."""
@@ -74,8 +70,10 @@ COMMANDS = {
     "inspect": Command("print what a checkpoint holds: variables, global step, config (any TF "
                        "checkpoint)", ("ckpt", "show_ops", "verbose"), ("ckpt",), _run_inspect),
     "export": Command("write a trained model as a SavedModel (tag serve, signature "
-                      "serving_default)", ("ckpt", "export_dir", "overwrite", "verbose"),
-                      ("ckpt", "export_dir"), _run_export),
+                      "serving_default), or as a formula, Python, SQL or JSON in the data's "
+                      "units", cli_open.EXPORT_FLAGS, ("ckpt",), cli_open.run_export),
+    "eject": Command("write a model (--config or --ckpt) as one course-style TensorFlow script "
+                     "that trains it", cli_open.EJECT_FLAGS, ("output",), cli_open.run_eject),
 }
 
 USAGE = """usage: tfcourse COMMAND [--flag=value ...]
@@ -95,6 +93,8 @@ examples:
   tfcourse plot --ckpt ./tmp/diabetes/ --output diabetes.png
   tfcourse inspect --ckpt ./tmp/model/ --show_ops
   tfcourse export --ckpt ./tmp/model/ --export_dir ./tmp/export/
+  tfcourse export --ckpt ./tmp/diabetes/ --format formula --output diabetes.txt
+  tfcourse eject --config configs/penguins.yaml --output penguins.py
 
 'tfcourse COMMAND --help' lists a command's flags.
 exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 interrupted."""

@@ -1,0 +1,225 @@
+"""tfcourse export --format formula|python|sql|json: each output evaluated on the validation
+rows (and made-up rows with unknown categories and gaps) against ``tfcourse predict``."""
+
+import csv
+import json
+import math
+import os
+import re
+import sqlite3
+
+import numpy as np
+import pytest
+
+from tfcourse.data.split import is_validation
+
+from saved_models import MADE_UP_ROWS, REPO, train
+
+CONFIGS = {"linear": "penguins_mass.yaml", "logistic": "breast_cancer.yaml",
+           "softmax": "penguins.yaml"}
+DATA = {"linear": "penguins.csv", "logistic": "breast_cancer.csv", "softmax": "penguins.csv"}
+LABELS = {"linear": "body_mass_g", "logistic": "malignant", "softmax": "species"}
+
+
+@pytest.fixture(scope="module", params=sorted(CONFIGS))
+def model(request, tmp_path_factory):
+    """``(kind, model_dir, rows csv, rows as dicts of raw cells, expected [n, K] outputs)``."""
+    kind = request.param
+    directory = tmp_path_factory.mktemp(kind)
+    model_dir = train(directory, os.path.join(REPO, "configs", CONFIGS[kind]), max_step=300)
+    with open(os.path.join(REPO, "data", DATA[kind])) as handle:
+        lines = handle.read().splitlines()
+    keep = is_validation(np.arange(len(lines) - 1), 0.2, 42)
+    rows = [line for line, held in zip(lines[1:], keep) if held]
+    if kind != "logistic":
+        rows += list(MADE_UP_ROWS)
+    rows_csv = str(directory / "rows.csv")
+    with open(rows_csv, "w") as handle:
+        handle.write("\n".join([lines[0]] + rows) + "\n")
+    with open(rows_csv) as handle:
+        cells = list(csv.DictReader(handle))
+    for row in cells:
+        del row[LABELS[kind]]
+    return kind, model_dir, rows_csv, cells
+
+
+def expected_outputs(tfcourse, kind, model_dir, rows_csv, tmp_path):
+    out = str(tmp_path / "predicted.csv")
+    assert tfcourse("predict", "--ckpt", model_dir, "--input", rows_csv, "--output", out).code == 0
+    with open(out) as handle:
+        table = list(csv.DictReader(handle))
+    if kind == "linear":
+        names = ["prediction"]
+    elif kind == "logistic":
+        names = ["probability"]
+    else:
+        names = ["probability_Adelie", "probability_Chinstrap", "probability_Gentoo"]
+    return np.array([[float(row[name]) for name in names] for row in table])
+
+
+def assert_close(got, expected):
+    got = np.asarray(got, np.float64).reshape(expected.shape)
+    scale = max(1.0, float(np.abs(expected).max()))
+    assert np.abs(got - expected).max() < 1e-4 * scale, (got[:5], expected[:5])
+
+
+def export(tfcourse, model_dir, fmt, tmp_path):
+    path = str(tmp_path / ("model." + fmt))
+    outcome = tfcourse("export", "--ckpt", model_dir, "--format", fmt, "--output", path)
+    assert outcome.code == 0, outcome.err
+    assert "as {} to {}".format(fmt, path) in outcome.out
+    with open(path) as handle:
+        return handle.read()
+
+
+def test_python_function_matches_predict(model, tfcourse, tmp_path):
+    kind, model_dir, rows_csv, cells = model
+    expected = expected_outputs(tfcourse, kind, model_dir, rows_csv, tmp_path)
+    source = export(tfcourse, model_dir, "python", tmp_path)
+    assert "import numpy" not in source and "tensorflow" not in source
+    namespace = {}
+    exec(compile(source, "model.py", "exec"), namespace)
+    function = namespace["predict"]
+    got = []
+    for row in cells:
+        value = function(**row)  # raw CSV cells as text, keyword per column
+        got.append(list(value.values()) if isinstance(value, dict) else [value])
+    assert_close(got, expected)
+    if kind == "softmax":
+        assert list(function(**cells[0])) == ["Adelie", "Chinstrap", "Gentoo"]
+        # numbers as numbers and gaps as None give the same as the text cells
+        typed = dict(cells[0], bill_length_mm=float(cells[0]["bill_length_mm"]), sex=None)
+        text = dict(cells[0], sex="NA")
+        assert function(**typed) == function(**text)
+
+
+def test_sql_expression_matches_predict_in_sqlite(model, tfcourse, tmp_path):
+    kind, model_dir, rows_csv, cells = model
+    expected = expected_outputs(tfcourse, kind, model_dir, rows_csv, tmp_path)
+    expression = export(tfcourse, model_dir, "sql", tmp_path)
+    text_columns = {"species", "island", "sex"}
+    names = list(cells[0])
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("EXP", 1, math.exp)  # standard SQL; sqlite builds may lack it
+    connection.execute("CREATE TABLE rows ({})".format(", ".join(
+        '"{}" {}'.format(name, "TEXT" if name in text_columns else "REAL") for name in names)))
+    for row in cells:
+        values = [row[name] if name in text_columns else
+                  (float(row[name]) if row[name] not in ("", "NA") else None) for name in names]
+        connection.execute("INSERT INTO rows VALUES ({})".format(", ".join("?" * len(names))),
+                           values)
+    got = connection.execute("SELECT {} FROM rows".format(expression)).fetchall()
+    assert_close(got, expected)
+
+
+def _json_outputs(document, row):
+    """The JSON model evaluated on one row of raw cells, as a client would."""
+    encodings = dict((c["name"], c) for c in document["encodings"]["columns"])
+    na = set([""] + document["encodings"]["na_values"])
+    z = np.array(document["intercept"])
+    for term in document["coefficients"]:
+        column, cell = encodings[term["column"]], row[term["column"]]
+        if column["kind"] == "categorical":
+            missing = cell in column["missing_spellings"]
+            value = {"category": cell == term["value"], "missing": missing,
+                     "other": not missing and cell not in column["vocabulary"]}[term["term"]]
+        else:
+            missing = cell in na
+            value = {"number": 0.0 if missing else float(cell), "missing": missing}[term["term"]]
+        z = z + float(value) * np.array(term["coefficient"])
+    if document["model"] == "linear":
+        return z
+    if document["model"] == "logistic":
+        return 1.0 / (1.0 + np.exp(-z))
+    return np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+
+
+def test_json_coefficients_and_encodings_match_predict(model, tfcourse, tmp_path):
+    kind, model_dir, rows_csv, cells = model
+    expected = expected_outputs(tfcourse, kind, model_dir, rows_csv, tmp_path)
+    document = json.loads(export(tfcourse, model_dir, "json", tmp_path))
+    assert document["model"] == kind
+    got = [_json_outputs(document, row) for row in cells]
+    assert_close(got, expected)
+    standardized = document["standardized"]
+    weights, std = np.array(standardized["weights"]), np.array(standardized["std"])
+    assert len(document["coefficients"]) >= len(standardized["features"])
+    number_terms = [t for t in document["coefficients"] if t["term"] == "number"]
+    for term in number_terms:  # raw coefficient = standardised weight / std
+        j = standardized["features"].index(term["column"])
+        np.testing.assert_allclose(term["coefficient"], weights[j] / std[j], rtol=1e-6)
+
+
+_TERM = re.compile(r"^\s*([+−])\s*([0-9.e+-]+)·(.+)$")
+
+
+def _formula_value(factor, row):
+    """One factor of the formula's grammar on a row of raw cells (penguins and
+    breast-cancer columns: identifiers)."""
+    match = re.match(r"^\((\w+) == '(.*)'\)$", factor)
+    if match:
+        return float(row[match.group(1)] == match.group(2))
+    match = re.match(r"^(missing|other)\((\w+)\)$", factor)
+    if match:
+        cell = row[match.group(2)]
+        missing = cell in ("", "NA")
+        return float(missing) if match.group(1) == "missing" else float(
+            not missing and cell not in ("Biscoe", "Dream", "Torgersen"))
+    cell = row[factor]
+    return 0.0 if cell in ("", "NA") else float(cell)
+
+
+def _formula_sums(text, row):
+    """Each ``name = intercept + terms`` block of the formula evaluated on ``row``."""
+    sums = {}
+    for block in text.split("\n\n"):
+        lines = block.splitlines()
+        head = re.match(r"^(\S+) = (-?[0-9.e+-]+)$", lines[0])
+        if not head:
+            continue
+        total = float(head.group(2))
+        for line in lines[1:]:
+            sign, number, factor = _TERM.match(line).groups()
+            total += (-1 if sign == "−" else 1) * float(number) * _formula_value(factor, row)
+        sums[head.group(1)] = total
+    return sums
+
+
+def test_formula_reads_as_equations_and_matches_predict(model, tfcourse, tmp_path):
+    kind, model_dir, rows_csv, cells = model
+    expected = expected_outputs(tfcourse, kind, model_dir, rows_csv, tmp_path)
+    text = export(tfcourse, model_dir, "formula", tmp_path)
+    got = []
+    for row in cells:
+        sums = _formula_sums(text, row)
+        if kind == "linear":
+            got.append([sums["body_mass_g"]])
+        elif kind == "logistic":
+            got.append([1.0 / (1.0 + math.exp(-sums["z"]))])
+        else:
+            z = np.array([sums["z_Adelie"], sums["z_Chinstrap"], sums["z_Gentoo"]])
+            got.append(np.exp(z - z.max()) / np.exp(z - z.max()).sum())
+    assert_close(got, expected)  # 7 significant digits per coefficient
+    first = {"linear": "body_mass_g = ", "logistic": "P(malignant = '1') = sigmoid(z)",
+             "softmax": "P(species = 'Adelie') = exp(z_Adelie) / (exp(z_Adelie) + "}[kind]
+    assert text.startswith(first)
+    if kind != "logistic":
+        assert "·(island == 'Dream')" in text and "·missing(bill_length_mm)" in text
+    assert "where missing(c) is 1" in text
+
+
+def test_export_text_flags_are_checked(model, tfcourse, tmp_path):
+    _, model_dir, _, _ = model
+    missing = tfcourse("export", "--ckpt", model_dir, "--format", "sql")
+    assert missing.code == 2 and "needs --output" in missing.err
+    both = tfcourse("export", "--ckpt", model_dir, "--format", "json", "--output",
+                    str(tmp_path / "a.json"), "--export_dir", str(tmp_path / "d"))
+    assert both.code == 2 and "--export_dir is for the SavedModel" in both.err
+    bad = tfcourse("export", "--ckpt", model_dir, "--format", "excel", "--output", "a")
+    assert bad.code == 2 and "excel" in bad.err
+    (tmp_path / "taken.sql").write_text(u"x")
+    taken = tfcourse("export", "--ckpt", model_dir, "--format", "sql", "--output",
+                     str(tmp_path / "taken.sql"))
+    assert taken.code == 2 and "--overwrite" in taken.err
+    assert (tmp_path / "taken.sql").read_text() == u"x"
+    assert not os.path.exists(str(tmp_path / "a.json"))
