@@ -223,3 +223,24 @@ def test_export_text_flags_are_checked(model, tfcourse, tmp_path):
     assert taken.code == 2 and "--overwrite" in taken.err
     assert (tmp_path / "taken.sql").read_text() == u"x"
     assert not os.path.exists(str(tmp_path / "a.json"))
+
+
+def test_restore_and_inspect_print_raw_units_beside_standardised(model, tfcourse, tmp_path):
+    kind, model_dir, _, _ = model
+    document = json.loads(export(tfcourse, model_dir, "json", tmp_path))
+    standardized = document["standardized"]
+    j = 0 if kind == "logistic" else standardized["features"].index("bill_length_mm")
+    name = standardized["features"][j]
+    w, std = np.array(standardized["weights"][j]), standardized["std"][j]
+    for command in ("restore", "inspect"):
+        outcome = tfcourse(command, "--ckpt", model_dir)
+        assert outcome.code == 0, outcome.err
+        assert "in the data's units" in outcome.out
+        row = [line.split() for line in outcome.out.splitlines()
+               if line.split()[:1] == [name] and len(line.split()) == 1 + 2 * len(w)][0]
+        np.testing.assert_allclose([float(v) for v in row[1:]], list(w) + list(w / std),
+                                   rtol=1e-5)
+        intercept = [line.split() for line in outcome.out.splitlines()
+                     if line.split()[:1] == ["(intercept)"]][0]
+        np.testing.assert_allclose([float(v) for v in intercept[1 + len(w):]],
+                                   document["intercept"], rtol=1e-5)

@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from tfcourse import model_dir as model_dir_lib, models
+from tfcourse import fold as fold_lib, model_dir as model_dir_lib, models
 from tfcourse.data.types import encoded_names
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
@@ -175,7 +175,7 @@ def _show_weights(values, spec, out):
     scope = models.get(spec.model).SCOPE
     weights, bias = values.get(scope + "/weights"), values.get(scope + "/bias")
     if (weights is None or bias is None or weights.ndim != 2 or bias.shape != weights.shape[1:]
-            or weights.shape[0] != len(spec.feature_names)):
+            or weights.shape[0] != len(encoded_names(spec.columns))):
         return
     class_names = None
     if spec.classes and len(spec.classes) == weights.shape[1]:  # softmax: a column per class
@@ -184,6 +184,17 @@ def _show_weights(values, spec, out):
         "" if weights.shape[1] == 1 else " and class", scope, scope,
         "; of standardised features" if spec.standardize else ""))
     for line in weights_table(weights, bias, encoded_names(spec.columns), class_names):
+        out(line)
+    if spec.standardize:
+        _show_raw(fold_lib.fold(spec, weights, bias, values.get("standardize/mean"),
+                                values.get("standardize/std")), spec, out)
+
+
+def _show_raw(folded, spec, out):
+    """Prints each feature's weight in the data's units next to the standardised one."""
+    out("in the data's units (weight / std beside the standardised weight; intercept = bias "
+        "- mean . weight / std):")
+    for line in fold_lib.coefficient_lines(folded, spec.classes):
         out(line)
 
 

@@ -205,6 +205,9 @@ def restore(ckpt, predict=None, out=print):
         for name, value in zip(data.encoded_names(spec.columns), weights):
             out("  weight[{}] = {}".format(name, _values(value)))
         out("  bias = {}".format(_values(bias)))
+        if spec.standardize:
+            from tfcourse.commands import export_formats, inspect
+            inspect._show_raw(export_formats.folded_model(loaded), spec, out)
         loss = _report_data(loaded, out)
         predictions = probabilities = None
         if rows is not None:
