@@ -108,11 +108,18 @@ def script(config, spec, source, script_name="script.py"):
                  log_every=config.log_every, eval_every=config.eval_every,
                  max_to_keep=config.max_to_keep, freeze=repr(list(config.freeze)),
                  log_device_placement=repr(config.log_device_placement))
+    return (head + data_source(config, spec) + (parts.FOLD if spec.standardize else "") +
+            _model_part(config, spec) + parts.MAIN)
+
+
+def data_source(config, spec):
+    """The script's data preparation (numpy, csv, re, datetime, collections): the split, the
+    rows, ``standardization`` and ``prepare_data(seed)`` -> ``(x_train, y_train, x_valid,
+    y_valid, mean, std)`` (str)."""
     split = _fill(parts.SPLIT, mix32=inspect.getsource(split_lib._mix32).strip().replace(
         "def _mix32", "def mix32"), is_validation=inspect.getsource(
             split_lib.is_validation).strip().replace("_mix32", "mix32"))
-    return (head + split + _data_part(config, spec) + parts.STANDARDIZATION +
-            (parts.FOLD if spec.standardize else "") + _model_part(config, spec) + parts.MAIN)
+    return split + _data_part(config, spec) + parts.STANDARDIZATION
 
 
 def _from_ckpt(ckpt):
