@@ -1,3 +1,24 @@
-"""tfcourse: the classic TensorFlow 1.x course as a command-line trainer."""
+"""tfcourse: the classic TensorFlow 1.x course as a command-line trainer, and its Python API.
+
+    import tfcourse
+    result = tfcourse.train("configs/diabetes.yaml", max_step=500)   # a tfcourse.api.Result
+    model = tfcourse.load(result.model_dir)                          # a tfcourse.api.Model
+    model.predict(rows), model.evaluate(rows), model.coefficients()
+
+Errors are the command line's: ``UsageError`` (a bad config, key or value; exit code 2 on
+the command line) and ``DataError`` (bad data, no checkpoint; exit code 1), both
+``TfcourseError``. ``import tfcourse`` imports no TensorFlow: the functions do, when called.
+(``tfcourse.train`` is also the package of the trainer, ``tfcourse.train.trainer``; calling
+it trains.)
+"""
+
+from tfcourse import train  # noqa: F401  (callable: tfcourse.api.train)
+from tfcourse.errors import DataError, Interrupted, TfcourseError, UsageError  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def load(model_dir):
+    """``tfcourse.api.load``: the trained model in ``model_dir``, a ``tfcourse.api.Model``."""
+    from tfcourse import api
+    return api.load(model_dir)
