@@ -174,10 +174,10 @@ def _formula_sums(text, row):
     sums = {}
     for block in text.split("\n\n"):
         lines = block.splitlines()
-        head = re.match(r"^(\S+) = (-?[0-9.e+-]+)$", lines[0])
+        head = re.match(r"^(\S+) = (−?[0-9.e+-]+)$", lines[0])
         if not head:
             continue
-        total = float(head.group(2))
+        total = float(head.group(2).replace("−", "-"))
         for line in lines[1:]:
             sign, number, factor = _TERM.match(line).groups()
             total += (-1 if sign == "−" else 1) * float(number) * _formula_value(factor, row)

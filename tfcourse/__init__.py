@@ -12,8 +12,10 @@ the command line) and ``DataError`` (bad data, no checkpoint; exit code 1), both
 it trains.)
 """
 
-from tfcourse import train  # noqa: F401  (callable: tfcourse.api.train)
-from tfcourse.errors import DataError, Interrupted, TfcourseError, UsageError  # noqa: F401
+from tfcourse import train  # callable: tfcourse.api.train
+from tfcourse.errors import DataError, Interrupted, TfcourseError, UsageError
+
+__all__ = ["train", "load", "DataError", "Interrupted", "TfcourseError", "UsageError"]
 
 __version__ = "0.1.0"
 

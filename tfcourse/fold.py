@@ -26,7 +26,7 @@ import collections
 
 import numpy as np
 
-from tfcourse.data.types import MISSING_CATEGORY, OTHER_CATEGORY, encoded_names
+from tfcourse.data.types import OTHER_CATEGORY, encoded_names
 
 Term = collections.namedtuple("Term", "column kind value coefficient")
 Term.__doc__ = """One term of the folded model: ``coefficient`` (``[K]`` float64, raw units)
@@ -156,7 +156,3 @@ def coefficient_lines(folded, class_names=None):
         lines.append("  {}  {}".format(name.ljust(width), "  ".join(
             "{:13.6g}".format(float(v)) for v in list(scaled) + list(raw))))
     return lines
-
-
-__all__ = ["Folded", "Term", "fold", "missing_spellings", "feature_of", "coefficient_lines",
-           "MISSING_CATEGORY"]

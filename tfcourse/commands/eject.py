@@ -21,6 +21,7 @@ import string
 from tfcourse import config as config_lib, files, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import eject_template as parts
+from tfcourse.commands.eject_template_csv import CSV
 from tfcourse.data import split as split_lib
 from tfcourse.data.dates import DATE_PATTERN
 from tfcourse.errors import UsageError
@@ -59,7 +60,7 @@ def _data_part(config, spec):
                     for c in spec.columns if c.kind == "boolean")
     columns = "[\n{}]".format("".join("    ({!r}, {!r}),\n".format(c.name, c.kind)
                                       for c in spec.columns))
-    return _fill(parts.CSV, data_path=repr(os.path.abspath(data.path)),
+    return _fill(CSV, data_path=repr(os.path.abspath(data.path)),
                  delimiter=repr(delimiter), label=repr(spec.label), columns=columns,
                  na_values=repr(tuple(data.na_values)),
                  classes=repr(None if spec.classes is None else tuple(spec.classes)),

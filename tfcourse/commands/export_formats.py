@@ -5,7 +5,7 @@ All four render one ``tfcourse.fold.Folded`` model (standardisation, imputation 
 encoding folded into the coefficients), term by term:
 
     term       formula              python                      sql
-    number     0.13·age             0.13 * _number(age)         0.13 * COALESCE("age", 0)
+    number     0.13·age             0.13 * number(age)         0.13 * COALESCE("age", 0)
     missing    5.2·missing(age)     5.2 * _missing(age, ...)    5.2 * CASE WHEN "age" IS NULL ...
     category   1.3·(island == 'D')  1.3 * (_text(island) == 'D') 1.3 * CASE WHEN "island" = 'D' ...
     other      0.4·other(island)    ...                          ...
@@ -22,14 +22,11 @@ import json
 import re
 
 from tfcourse import fold as fold_lib
-from tfcourse.commands.export import input_keys
-from tfcourse.data.dates import DATE_PATTERN
 
 FORMATS = ("formula", "python", "sql", "json")
-EXACT = "{!r}"  # coefficients of python, sql and json: every digit of the float64
 
 
-def _number(value, digits=None):
+def number(value, digits=None):
     return "{:.7g}".format(value) if digits == "short" else repr(float(value))
 
 
@@ -45,7 +42,7 @@ def _py(text):
     return repr(text)
 
 
-def _outputs(folded):
+def outputs(folded):
     """Names of the model's outputs: the label, P(positive), or one per class."""
     if folded.model == "linear":
         return [folded.label]
@@ -54,7 +51,7 @@ def _outputs(folded):
     return ["P({} = {})".format(folded.label, _py(c)) for c in folded.classes]
 
 
-def _columns(folded):
+def columns_by_name(folded):
     return dict((column.name, column) for column in folded.columns)
 
 
@@ -74,28 +71,29 @@ def _formula_factor(term, column):
 
 
 def _formula_sum(intercept, terms, columns, k):
-    lines = [_number(intercept[k], "short")]
+    first = number(intercept[k], "short")
+    lines = ["−" + first[1:] if first.startswith("-") else first]
     for term in terms:
         value = float(term.coefficient[k])
         sign = "−" if value < 0 or (value == 0 and str(value).startswith("-")) else "+"
-        lines.append("  {} {}·{}".format(sign, _number(abs(value), "short"),
+        lines.append("  {} {}·{}".format(sign, number(abs(value), "short"),
                                          _formula_factor(term, columns[term.column])))
     return lines
 
 
 def formula(folded):
     """The model as equations in the data's units (str)."""
-    columns = _columns(folded)
+    columns = columns_by_name(folded)
     if folded.model == "linear":
         lines = ["{} = ".format(_identifier(folded.label)) + "\n".join(
             _formula_sum(folded.intercept, folded.terms, columns, 0))]
     elif folded.model == "logistic":
-        lines = ["{} = sigmoid(z) = 1 / (1 + exp(−z)),".format(_outputs(folded)[0]),
+        lines = ["{} = sigmoid(z) = 1 / (1 + exp(−z)),".format(outputs(folded)[0]),
                  "z = " + "\n".join(_formula_sum(folded.intercept, folded.terms, columns, 0))]
     else:
         names = ["z_{}".format(re.sub(r"\W", "_", c)) for c in folded.classes]
         lines = ["{} = exp({}) / ({})".format(out, z, " + ".join(
-            "exp({})".format(other) for other in names)) for out, z in zip(_outputs(folded), names)]
+            "exp({})".format(other) for other in names)) for out, z in zip(outputs(folded), names)]
         for k, z in enumerate(names):
             lines.append("{} = ".format(z) + "\n".join(
                 _formula_sum(folded.intercept, folded.terms, columns, k)))
@@ -112,120 +110,10 @@ def _formula_where(folded):
         notes.append("other(c) is 1 where c holds a category the training rows did not have")
     if any(c.kind == "date" for c in folded.columns):
         notes.append("days(c) is the days since 1970-01-01 (a time of day as a fraction)")
-    notes.append("a category the model does not know sets none of its column's terms but "
-                 "other(c)")
+    if any(c.kind == "categorical" for c in folded.columns):
+        notes.append("a category the training rows did not have sets none of its column's "
+                     "terms but other(c)")
     return ";\n".join(notes) + "."
-
-
-# ---- python ----------------------------------------------------------------------------
-
-_PY_HELPERS = '''
-def _text(value):
-    """A cell as text ('' when None)."""
-    return "" if value is None else str(value)
-
-
-def _missing(value, spellings):
-    """1 where a cell is missing: None, NaN, or one of ``spellings`` (text), else 0."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return 1
-    return 1 if isinstance(value, str) and value in spellings else 0
-
-
-def _number(value, spellings):
-    """A numeric cell's value, 0. where it is missing."""
-    return 0.0 if _missing(value, spellings) else float(value)
-'''
-
-_PY_DATES = '''
-_DATE = re.compile({pattern!r})
-
-
-def _days(value):
-    """Days since 1970-01-01 of a date cell, or None where it is not a valid date."""
-    text = _text(value)
-    if not _DATE.fullmatch(text):
-        return None
-    digits = re.sub("[^0-9]", "", text) + "000000"
-    try:
-        moment = datetime.datetime.strptime(digits[:14], "%Y%m%d%H%M%S")
-    except ValueError:
-        return None
-    return (moment - datetime.datetime(1970, 1, 1)).total_seconds() / 86400.0
-'''
-
-
-def _py_factor(term, column, key, na):
-    if column.kind == "categorical":
-        spellings = fold_lib.missing_spellings(column, na)
-        if term.kind == "category":
-            return "(_text({}) == {})".format(key, _py(term.value))
-        if term.kind == "missing":
-            return "_missing({}, {!r})".format(key, tuple(spellings))
-        return "(_text({}) not in {!r} and not _missing({}, {!r}))".format(
-            key, tuple(column.vocabulary), key, tuple(spellings))
-    if column.kind == "boolean":
-        known = tuple(column.true_values) + tuple(column.false_values)
-        if term.kind == "true":
-            return "(_text({}) in {!r})".format(key, tuple(column.true_values))
-        return "(_text({}) not in {!r})".format(key, known)
-    if column.kind == "date":
-        if term.kind == "number":
-            return "(_days({}) or 0.0)".format(key)
-        return "(_days({}) is None)".format(key)
-    spellings = ("",) + tuple(na)
-    if term.kind == "number":
-        return "_number({}, {!r})".format(key, spellings)
-    return "_missing({}, {!r})".format(key, spellings)
-
-
-def _py_sum(folded, keys, k, columns):
-    lines = ["    z = {}".format(_number(folded.intercept[k]))]
-    for term in folded.terms:
-        factor = _py_factor(term, columns[term.column], keys[term.column], folded.na_values)
-        lines.append("    z += {} * {}".format(_number(term.coefficient[k]), factor))
-    return lines
-
-
-def python(folded, function="predict"):
-    """The model as one dependency-free Python function of the raw columns (str)."""
-    keys = input_keys([column.name for column in folded.columns])
-    columns = _columns(folded)
-    args = ", ".join("{}=None".format(key) for key in keys.values())
-    mapping = "\n".join("        {}: column {!r} ({})".format(key, name, columns[name].kind)
-                        for name, key in keys.items())
-    returns = {"linear": "the predicted {!r} (float)".format(folded.label),
-               "logistic": "{} (float)".format(_outputs(folded)[0]),
-               "softmax": "dict class -> probability (P({} = class))".format(folded.label)}
-    dates = any(c.kind == "date" for c in folded.columns)
-    out = ['"""{} regression of {!r}, written by tfcourse export --format python: the trained '
-           'model in the data\'s own units (standardisation, imputation and one-hot encoding '
-           'folded into the coefficients). Standard library only."""'.format(
-               folded.model.capitalize(), folded.label), "",
-           "import datetime" if dates else "", "import math", "import re" if dates else "",
-           _PY_HELPERS.rstrip()]
-    if dates:
-        out.append(_PY_DATES.format(pattern=DATE_PATTERN).rstrip())
-    out += ["", "", "def {}({}):".format(function, args),
-            '    """{}.\n\n    Args (keyword, one per raw column; None, NaN, \'\' or one of the '
-            'missing spellings is missing):\n{}\n\n    Returns:\n        {}.\n    """'.format(
-                _outputs(folded)[0] if folded.model != "softmax" else
-                "P({} = class) of each class".format(folded.label), mapping,
-                returns[folded.model])]
-    if folded.model == "softmax":
-        out.append("    logits = []")
-        for k in range(len(folded.classes)):
-            out += _py_sum(folded, keys, k, columns) + ["    logits.append(z)"]
-        out += ["    top = max(logits)",
-                "    exps = [math.exp(value - top) for value in logits]",
-                "    return dict(zip({!r}, [value / sum(exps) for value in exps]))".format(
-                    list(folded.classes))]
-    else:
-        out += _py_sum(folded, keys, 0, columns)
-        out.append("    return z" if folded.model == "linear" else
-                   "    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else "
-                   "math.exp(z) / (1.0 + math.exp(z))")
-    return "\n".join(line for line in out if line is not None) + "\n"
 
 
 # ---- sql -------------------------------------------------------------------------------
@@ -265,9 +153,9 @@ def _sql_factor(term, column, na):
 
 
 def _sql_linear(intercept, coefficients, folded, columns):
-    parts = [_number(intercept)]
+    parts = [number(intercept)]
     for term, coefficient in zip(folded.terms, coefficients):
-        parts.append("{} * {}".format(_number(coefficient),
+        parts.append("{} * {}".format(number(coefficient),
                                       _sql_factor(term, columns[term.column], folded.na_values)))
     return "\n    + ".join(parts)
 
@@ -275,7 +163,7 @@ def _sql_linear(intercept, coefficients, folded, columns):
 def sql(folded):
     """The model as SQL expressions over the quoted raw columns, ready for a ``SELECT``:
     ``prediction``, ``probability`` or ``probability_<class>`` (str)."""
-    columns = _columns(folded)
+    columns = columns_by_name(folded)
     head = ["-- {} regression of {}, written by tfcourse export --format sql: raw columns, "
             "numeric columns NULL where missing".format(folded.model, _sql_name(folded.label))]
     coefficient = [term.coefficient for term in folded.terms]
@@ -303,11 +191,10 @@ def sql(folded):
 def as_json(folded):
     """The model as a JSON document: intercept, coefficients by term, encodings and the
     standardised weights with their statistics (str)."""
-    columns = _columns(folded)
     document = {
         "model": folded.model, "label": folded.label,
         "classes": None if folded.classes is None else list(folded.classes),
-        "outputs": _outputs(folded),
+        "outputs": outputs(folded),
         "intercept": [float(v) for v in folded.intercept],
         "coefficients": [{"column": t.column, "term": t.kind, "value": t.value,
                           "feature": fold_lib.feature_of(t),
@@ -325,8 +212,13 @@ def as_json(folded):
                          "mean": folded.mean.astype(float).tolist(),
                          "std": folded.std.astype(float).tolist()},
     }
-    del columns
     return json.dumps(document, indent=2) + "\n"
+
+
+def python(folded):
+    """The model as a Python function (``tfcourse.commands.export_python``)."""
+    from tfcourse.commands import export_python
+    return export_python.python(folded)
 
 
 RENDER = {"formula": formula, "python": python, "sql": sql, "json": as_json}
