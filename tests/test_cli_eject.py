@@ -42,21 +42,24 @@ def assert_same_variables(got, expected):
         np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
-def ejected(request, tmp_path_factory):
-    """``(case, work dir, script path, config path, overrides)``, the script written by
-    ``tfcourse eject`` in-process."""
-    from tfcourse import cli
+def eject_case(case, cwd):
+    """Writes the script of ``CASES[case]`` with ``tfcourse eject`` (in-process) into ``cwd``;
+    returns ``(case, cwd, script path, config path, overrides)``."""
     from absl.testing import flagsaver
-    name, overrides = CASES[request.param]
-    cwd = tmp_path_factory.mktemp(request.param)
+    from tfcourse import cli
+    name, overrides = CASES[case]
     config = os.path.join(REPO, "configs", name) if name else None
     args = ["tfcourse", "eject", "--output", str(cwd / "script.py")]
     args += (["--config", config] if config else []) + [
         "--{}={}".format(key, value) for key, value in overrides.items()]
     with flagsaver.flagsaver():
         assert cli.main(args) == 0
-    return request.param, cwd, str(cwd / "script.py"), config, overrides
+    return case, cwd, str(cwd / "script.py"), config, overrides
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def ejected(request, tmp_path_factory):
+    return eject_case(request.param, tmp_path_factory.mktemp(request.param))
 
 
 def test_script_trains_to_tfcourses_weights_bit_for_bit_and_resumes(ejected, tfcourse):
@@ -80,12 +83,12 @@ def test_script_trains_to_tfcourses_weights_bit_for_bit_and_resumes(ejected, tfc
     assert "standardize/mean" in shown.out or case == "course"
 
 
-def test_script_runs_on_the_other_leg_as_that_legs_tfcourse_trains(ejected):
-    case, cwd, script, config, overrides = ejected
-    if case != "penguins":
-        pytest.skip("one case on the other leg (the one with text columns and gaps) is enough")
+def test_script_runs_on_the_other_leg_as_that_legs_tfcourse_trains(tmp_path):
+    """The penguins (text columns and gaps): the script on the other leg, against that leg's
+    tfcourse."""
     if not os.access(OTHER_TFCOURSE, os.X_OK):
         pytest.skip("needs the other leg's venv ({})".format(OTHER_PYTHON))
+    _, cwd, script, config, overrides = eject_case("penguins", tmp_path)
     args = ["train", "--quiet", "--model_dir", "there", "--summary_dir", "summary"]
     args += (["--config", config] if config else []) + [
         "--{}={}".format(key, value) for key, value in overrides.items()]
