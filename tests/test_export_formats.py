@@ -244,3 +244,44 @@ def test_restore_and_inspect_print_raw_units_beside_standardised(model, tfcourse
                      if line.split()[:1] == ["(intercept)"]][0]
         np.testing.assert_allclose([float(v) for v in intercept[1 + len(w):]],
                                    document["intercept"], rtol=1e-5)
+
+
+def test_dates_booleans_and_other_categories_in_python_and_sql(tfcourse, workdir):
+    """A file with a date, a boolean, a categorical column beyond max_categories and gaps;
+    rows with an invalid date, an unknown spelling and category, a date with a time."""
+    rng = np.random.RandomState(0)
+    lines = ["when,smoker,city,dose,y"]
+    for _ in range(200):
+        lines.append(",".join([
+            "2024-%02d-%02d" % (rng.randint(1, 13), rng.randint(1, 29)) if rng.rand() > .1 else "",
+            ["yes", "no"][rng.randint(2)] if rng.rand() > .1 else "",
+            "abcde"[min(rng.geometric(0.5) - 1, 4)] if rng.rand() > .1 else "NA",
+            "%.2f" % rng.normal(5, 2) if rng.rand() > .1 else "", "%.3f" % rng.normal()]))
+    (workdir / "t.csv").write_text(u"\n".join(lines) + "\n")
+    rows = lines[:40] + ["2023-02-30,maybe,zzz,,1", "2024/03/01 12:30,yes,a,3,1"]
+    (workdir / "rows.csv").write_text(u"\n".join(rows) + "\n")
+    assert tfcourse("train", "--model", "linear", "--max_step", "200", "--learning_rate", "0.1",
+                    "--config", write_config(workdir), "--quiet").code == 0
+    expected = expected_outputs(tfcourse, "linear", "m", "rows.csv", workdir)
+    with open("rows.csv") as handle:
+        cells = [dict((k, v) for k, v in row.items() if k != "y")
+                 for row in csv.DictReader(handle)]
+    namespace = {}
+    exec(compile(export(tfcourse, "m", "python", workdir), "m.py", "exec"), namespace)
+    assert_close([namespace["predict"](**row) for row in cells], expected)
+    connection = sqlite3.connect(":memory:")
+    connection.execute('CREATE TABLE rows ("when" TEXT, smoker TEXT, city TEXT, dose REAL)')
+    connection.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", [
+        (row["when"] or None, row["smoker"], row["city"],
+         float(row["dose"]) if row["dose"] else None) for row in cells])
+    expression = export(tfcourse, "m", "sql", workdir)
+    assert_close(connection.execute("SELECT {} FROM rows".format(expression)).fetchall(),
+                 expected)
+    text = export(tfcourse, "m", "formula", workdir)
+    assert "·days(when)" in text and "·other(city)" in text and "·(smoker in ('yes'" in text
+
+
+def write_config(workdir):
+    (workdir / "c.yaml").write_text(u"model_dir: m\nsummary_dir: s\ndata:\n  path: t.csv\n"
+                                    u"  label: y\n  max_categories: 3\n")
+    return "c.yaml"

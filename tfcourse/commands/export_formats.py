@@ -107,12 +107,13 @@ def _formula_where(folded):
              "YYYY-MM-DD date), else 0, and a missing cell counts 0 in c's other terms".format(
                  na)]
     if any(t.kind == "other" for t in folded.terms):
-        notes.append("other(c) is 1 where c holds a category the training rows did not have")
+        notes.append("other(c) is 1 where c holds a category outside the model's vocabulary "
+                     "(the <other> bucket)")
     if any(c.kind == "date" for c in folded.columns):
         notes.append("days(c) is the days since 1970-01-01 (a time of day as a fraction)")
     if any(c.kind == "categorical" for c in folded.columns):
-        notes.append("a category the training rows did not have sets none of its column's "
-                     "terms but other(c)")
+        notes.append("a category outside the vocabulary sets only other(c) where the column "
+                     "has it, else none of its terms")
     return ";\n".join(notes) + "."
 
 
@@ -142,11 +143,12 @@ def _sql_factor(term, column, na):
             return "CASE WHEN {} THEN 1 ELSE 0 END".format(_sql_in(name, column.true_values))
         return "CASE WHEN {} THEN 0 ELSE 1 END".format(
             _sql_in(name, tuple(column.true_values) + tuple(column.false_values)))
-    if column.kind == "date":
-        days = "(JULIANDAY(REPLACE({}, '/', '-')) - 2440587.5)".format(name)
+    if column.kind == "date":  # SQLite's JULIANDAY, which rolls 02-30 over: checked back
+        cell = "REPLACE({}, '/', '-')".format(name)
+        valid = "DATE(JULIANDAY({})) = SUBSTR({}, 1, 10)".format(cell, cell)
         if term.kind == "number":
-            return "COALESCE({}, 0)".format(days)
-        return "CASE WHEN {} IS NULL THEN 1 ELSE 0 END".format(days)
+            return "CASE WHEN {} THEN JULIANDAY({}) - 2440587.5 ELSE 0 END".format(valid, cell)
+        return "CASE WHEN {} THEN 0 ELSE 1 END".format(valid)
     if term.kind == "number":
         return "COALESCE({}, 0)".format(name)
     return "CASE WHEN {} IS NULL THEN 1 ELSE 0 END".format(name)
