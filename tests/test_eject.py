@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from tfcourse import config as config_lib, features
+from tfcourse import api, config as config_lib, features
 from tfcourse.commands import eject
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
@@ -135,3 +135,27 @@ def test_check_supported_names_the_key():
     spec = trainer.load_data(config)[1]
     with pytest.raises(UsageError, match="data.batch_size = 32"):
         eject.check_supported(config._replace(data=config.data._replace(batch_size=32)), spec)
+
+
+def test_dates_booleans_other_categories_and_gaps_prepared_bit_for_bit(tmp_path):
+    rng = np.random.RandomState(1)
+    lines = ["when,smoker,city,dose,y"]
+    for i in range(120):
+        lines.append(",".join([
+            "2024-%02d-%02d %02d:30" % (rng.randint(1, 13), rng.randint(1, 29), i % 24)
+            if i % 9 else "", ["yes", "no", "", "YES"][i % 4],
+            "abcdef"[min(rng.geometric(0.4) - 1, 5)] if i % 7 else "NA",
+            "%.3f" % rng.normal(5, 2) if i % 5 else "?", "%.3f" % rng.normal()]))
+    (tmp_path / "t.csv").write_text(u"\n".join(lines) + "\n")
+    config = api.resolve({"data": {"path": str(tmp_path / "t.csv"), "label": "y",
+                                   "max_categories": 3, "validation_fraction": 0.3}})
+    split, spec = trainer.load_data(config)
+    assert [c.kind for c in spec.columns] == ["date", "boolean", "categorical", "numeric"]
+    assert spec.columns[2].other and spec.columns[2].missing_category
+    x_train, y_train, x_valid, _, mean, std = script_data(config, spec)
+    np.testing.assert_array_equal(x_train, encoded(split.train, spec, config.data.na_values))
+    np.testing.assert_array_equal(x_valid, encoded(split.validation, spec,
+                                                   config.data.na_values))
+    np.testing.assert_array_equal(y_train, split.train.y)
+    np.testing.assert_array_equal(mean, split.mean)
+    np.testing.assert_array_equal(std, split.std)
