@@ -108,6 +108,8 @@ def test_ckpt_and_config_give_the_same_script(tfcourse, workdir):
     assert tfcourse("train", "--config", config, "--max_step", "5", "--model_dir", "m",
                     "--summary_dir", "s", "--quiet").code == 0
     assert tfcourse("eject", "--ckpt", "m", "--output", "a.py").code == 0
+    assert tfcourse("eject", "--ckpt", "m", "--output", "c.py", "--max_step", "7").code == 0
+    assert 'flags.DEFINE_integer("max_step", 7,' in (workdir / "c.py").read_text()
     assert tfcourse("eject", "--config", "m/config.yaml", "--output", "b.py").code == 0
     a, b = [(workdir / name).read_text().splitlines() for name in ("a.py", "b.py")]
     different = [(x, y) for x, y in zip(a, b) if x != y]
@@ -119,6 +121,8 @@ def test_unsupported_and_conflicting_requests_fail_writing_nothing(tfcourse, wor
     config = os.path.join(REPO, "configs", "diabetes.yaml")
     both = tfcourse("eject", "--config", config, "--ckpt", "m", "--output", "a.py")
     assert both.code == 2 and "not both" in both.err
+    model = tfcourse("eject", "--ckpt", "m", "--model", "logistic", "--output", "a.py")
+    assert model.code == 2 and "not both" in model.err
     (workdir / "w.yaml").write_text(u"data:\n  path: {}\n  label: progression\n  weight: age\n"
                                     .format(os.path.join(REPO, "data", "diabetes.csv")))
     weighted = tfcourse("eject", "--config", "w.yaml", "--output", "a.py")

@@ -123,9 +123,14 @@ def data_source(config, spec):
     return split + _data_part(config, spec) + parts.STANDARDIZATION
 
 
-def _from_ckpt(ckpt):
+def _from_ckpt(ckpt, overrides):
+    """The saved config (flags given override its keys, ``model`` excepted) and spec."""
+    from tfcourse.config_values import check_value
     model_dir = model_dir_lib.find_checkpoint(ckpt)[0]
     config, spec = model_dir_lib.read_metadata(model_dir)
+    config = config._replace(**dict(
+        (name, check_value(config_lib.ROOT_KEYS[name], value, "flag --" + name))
+        for name, value in overrides.items()))
     return config, spec, "the model directory {}".format(os.path.abspath(model_dir))
 
 
@@ -140,24 +145,26 @@ def _from_config(given):
 
 
 def eject_command(given, out=print):
-    """``tfcourse eject``: writes ``given["output"]`` from ``--ckpt`` or ``--config`` (+ flags).
+    """``tfcourse eject``: writes ``given["output"]`` from ``--ckpt`` or ``--config``; config
+    flags given override either's values (the flags' defaults in the script).
 
     Returns:
         the script (str).
 
     Raises:
-        UsageError: both or neither of ``--ckpt`` and a config, an output that may not be
-            written, or what ``check_supported`` refuses.
+        UsageError: both ``--ckpt`` and ``--config`` (or ``--model``), a bad flag value,
+            an output that may not be written, or what ``check_supported`` refuses.
         DataError: no checkpoint, bad data.
     """
     output = given["output"]
-    config_given = [name for name in given if name in config_lib.ROOT_KEYS or name == "config"]
-    if given.get("ckpt") and config_given:
-        raise UsageError("eject takes --ckpt (the model directory's own config) or --config "
-                         "and config flags, not both (got --ckpt and --{})".format(
-                             config_given[0]))
+    overrides = dict((name, value) for name, value in given.items()
+                     if name in config_lib.ROOT_KEYS)
+    if given.get("ckpt") and (given.get("config") or "model" in overrides):
+        raise UsageError("eject takes --ckpt (the model directory's config and model) or "
+                         "--config, not both; config flags may be given with either")
     files.check_output(output, given.get("overwrite", False))
-    config, spec, source = _from_ckpt(given["ckpt"]) if given.get("ckpt") else _from_config(given)
+    config, spec, source = (_from_ckpt(given["ckpt"], overrides) if given.get("ckpt") else
+                            _from_config(given))
     text = script(config, spec, source, os.path.basename(output))
     files.write_text(output, text)
     out("wrote {}: {} regression in the course's style; run it with python {} (flags: "
