@@ -101,7 +101,10 @@ def script(config, spec, source, script_name="script.py"):
     title = "{} regression of {!r} ({}).".format(config.model.capitalize(), label,
                                                   os.path.basename(config.data.path or
                                                                    "built-in data"))
-    head = _fill(parts.HEAD, title=title, source=source, scope=models.get(config.model).SCOPE,
+    modules = (["collections", "csv", "datetime", "os", "re", "time"] if config.data.path
+               else ["os", "time"])
+    head = _fill(parts.HEAD, imports="\n".join("import " + name for name in modules),
+                 title=title, source=source, scope=models.get(config.model).SCOPE,
                  script=script_name, max_step=config.max_step,
                  learning_rate=repr(config.learning_rate), seed=config.seed,
                  model_dir=repr(config.model_dir), summary_dir=repr(config.summary_dir),

@@ -16,12 +16,7 @@ ops, so the same weights). Needs TensorFlow (1.x, or 2.x through tf.compat.v1) a
     tensorboard --logdir $summary_dir
 """
 
-import collections
-import csv
-import datetime
-import os
-import re
-import time
+$imports
 
 import numpy as np
 
@@ -121,7 +116,10 @@ def fold_standardization(weights, bias, mean, std):
 MODEL = '''
 
 def build_model(x, y, n_features, statistics):
-    """$what in scopes $scope and loss; returns (weights, bias, loss)."""
+    """$what.
+
+    Scopes $scope (the variables and outputs) and loss; returns (weights, bias, loss).
+    """
     with tf.variable_scope("$scope"):
         weights = tf.get_variable("weights", [n_features, $k], tf.float32,
                                   initializer=tf.random_normal_initializer($stddev
@@ -143,12 +141,14 @@ OUTPUTS = {
     "linear": ('        predictions = tf.add(tf.matmul(x, w), b, name="predictions")',
                '        loss = tf.reduce_mean(tf.square(predictions - y), name="mse")'),
     "logistic": ('        logits = tf.add(tf.matmul(x, w), b, name="logits")\n'
-                 '        probabilities = tf.sigmoid(logits, name="probabilities")',
+                 '        probabilities = tf.sigmoid(logits, name="probabilities")  # P(y = 1)\n'
+                 '        tf.summary.histogram("probabilities", probabilities)',
                  '        # from the logits, never as the log of a probability\n'
                  '        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(\n'
                  '            labels=y, logits=logits), name="log_loss")'),
     "softmax": ('        logits = tf.add(tf.matmul(x, w), b, name="logits")\n'
-                '        probabilities = tf.nn.softmax(logits, name="probabilities")',
+                '        probabilities = tf.nn.softmax(logits, name="probabilities")\n'
+                '        tf.summary.histogram("probabilities", probabilities)',
                 '        one_hot = tf.stop_gradient(tf.one_hot(tf.cast(y[:, 0], tf.int32), $k,\n'
                 '                                              dtype=tf.float32))\n'
                 '        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(\n'
