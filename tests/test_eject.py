@@ -163,3 +163,16 @@ def test_dates_booleans_other_categories_and_gaps_prepared_bit_for_bit(tmp_path)
     np.testing.assert_array_equal(y_train, split.train.y)
     np.testing.assert_array_equal(mean, split.mean)
     np.testing.assert_array_equal(std, split.std)
+
+
+@pytest.mark.parametrize("name,model", [(None, "linear"), (None, "logistic"), (None, "softmax"),
+                                        ("penguins.yaml", None), ("diabetes.yaml", None)])
+def test_script_has_no_unused_or_undefined_names(name, model):
+    api_module = pytest.importorskip("pyflakes.api")
+    from pyflakes import reporter
+    import io
+    config = resolved(name, **({"model": model} if model else {}))
+    text = eject.script(config, trainer.load_data(config)[1], "a test")
+    found, errors = io.StringIO(), io.StringIO()
+    assert api_module.check(text, "script.py", reporter.Reporter(found, errors)) == 0, (
+        found.getvalue() + errors.getvalue())
