@@ -186,11 +186,11 @@ def _show_weights(values, spec, out):
     for line in weights_table(weights, bias, encoded_names(spec.columns), class_names):
         out(line)
     if spec.standardize:
-        _show_raw(fold_lib.fold(spec, weights, bias, values.get("standardize/mean"),
+        show_raw_coefficients(fold_lib.fold(spec, weights, bias, values.get("standardize/mean"),
                                 values.get("standardize/std")), spec, out)
 
 
-def _show_raw(folded, spec, out):
+def show_raw_coefficients(folded, spec, out):
     """Prints each feature's weight in the data's units next to the standardised one."""
     out("in the data's units (weight / std beside the standardised weight; intercept = bias "
         "- mean . weight / std):")

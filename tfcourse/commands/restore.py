@@ -207,7 +207,7 @@ def restore(ckpt, predict=None, out=print):
         out("  bias = {}".format(_values(bias)))
         if spec.standardize:
             from tfcourse.commands import export_formats, inspect
-            inspect._show_raw(export_formats.folded_model(loaded), spec, out)
+            inspect.show_raw_coefficients(export_formats.folded_model(loaded), spec, out)
         loss = _report_data(loaded, out)
         predictions = probabilities = None
         if rows is not None:
