@@ -39,19 +39,73 @@ def test_course_case_learns_the_true_line(tmp_path):
     assert result.loss < 1e-6
 
 
-def test_summaries_hold_loss_and_histograms_at_expected_steps(tmp_path):
-    config = make_config(tmp_path, max_step=25, summary_every=10)
+def initial_values(seed=42):
+    """The course model's initial weights and bias for ``seed``, as training starts."""
+    from tfcourse import graph as graph_lib
+    tg = graph_lib.build("linear", 1, 0.01, seed=seed)
+    with tf.Session(graph=tg.graph) as session:
+        session.run(tg.init_op)
+        return session.run([tg.model.weights, tg.model.bias])
+
+
+def numpy_losses(steps, learning_rate=0.01):
+    """The course case's loss at steps 0..steps (float64 numpy reference, same start)."""
+    from tfcourse import reference
+    weights, bias = initial_values()
+    dataset = data.course_data(100, seed=42)
+    w, b = weights.astype(np.float64), float(bias[0])
+    X, Y = dataset.x.T.astype(np.float64), dataset.y.T.astype(np.float64)
+    losses = []
+    for _ in range(steps + 1):
+        grads, cost = reference.linear_propagate(w, b, X, Y)
+        losses.append(cost)
+        w, b = w - learning_rate * grads["dw"], b - learning_rate * grads["db"]
+    return np.array(losses)
+
+
+@pytest.mark.parametrize("steps_per_run", [None, 7])
+def test_every_step_loss_in_events_equals_the_numpy_reference(tmp_path, steps_per_run):
+    config = make_config(tmp_path, max_step=250, histogram_every=100, log_every=60,
+                         steps_per_run=steps_per_run)
     result = trainer.train(config, out=lambda line: None)
     found = events(result.run_dir)
     assert sorted(found) == ["linear_model/bias_0", "linear_model/weights_0", "loss/loss"]
-    for tag in found:
-        assert [step for step, _ in found[tag]] == [0, 10, 20, 25]
-    losses = [value for _, value in found["loss/loss"]]
-    assert losses == sorted(losses, reverse=True)  # gradient descent lowers the loss
+    steps, losses = zip(*found["loss/loss"])
+    assert list(steps) == list(range(251))  # one point per step, each once, in order
+    # float32 training drifts from the float64 reference by ~1e-5; a step off would be 4 %
+    np.testing.assert_allclose(losses, numpy_losses(250), rtol=5e-5)
+    assert losses[-1] == np.float32(result.loss)
+    for tag in ("linear_model/weights_0", "linear_model/bias_0"):
+        assert [step for step, _ in found[tag]] == [0, 100, 200, 250]
     histogram = found["linear_model/weights_0"][-1][1]
     assert histogram.num == 1
     assert histogram.min == pytest.approx(float(result.weights[0, 0]), rel=1e-6)
     assert found["linear_model/bias_0"][-1][1].max == pytest.approx(float(result.bias[0]), rel=1e-6)
+
+
+def test_summary_every_thins_the_loss_points(tmp_path):
+    result = trainer.train(make_config(tmp_path, max_step=95, summary_every=10, steps_per_run=7),
+                           out=lambda line: None)
+    found = events(result.run_dir)["loss/loss"]
+    assert [step for step, _ in found] == list(range(0, 91, 10)) + [95]  # and the last step
+    np.testing.assert_allclose([value for _, value in found], numpy_losses(95)[[
+        step for step, _ in found]], rtol=5e-5)
+
+
+def test_events_file_size_per_10000_steps(tmp_path):
+    """A scalar per step costs 48 bytes of events file (a 32-byte event: wall time 9, step 3
+    below step 16384, summary 20; and 16 bytes of record framing); a weight or bias histogram
+    every 1000 steps about 150 bytes: under 0.5 MB per 10,000 steps."""
+    result = trainer.train(make_config(tmp_path, max_step=10000, log_every=10000),
+                           out=lambda line: None)
+    path, = glob.glob(os.path.join(result.run_dir, "train", "events.out.tfevents.*"))
+    found = events(result.run_dir)
+    assert len(found["loss/loss"]) == 10001 and len(found["linear_model/weights_0"]) == 11
+    graph_bytes = 0
+    for event in tf.train.summary_iterator(path):
+        graph_bytes += len(event.graph_def)
+    size = os.path.getsize(path) - graph_bytes
+    assert 10001 * 47 <= size <= 10001 * 48 + 22 * 200 < 500000, size
 
 
 def test_graph_written_with_course_scopes(tmp_path):

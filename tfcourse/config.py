@@ -65,9 +65,12 @@ SCHEMA = (
     _key("model_dir", "path", "./tmp/model/", "directory for checkpoints and the resolved config"),
     _key("summary_dir", "path", "./tmp/summary/",
          "TensorBoard log directory; each training run gets its own run directory in it"),
-    _key("summary_every", "int", 10, "write summaries every this many steps", minimum=1),
-    _key("save_every", "int", 500, "save a checkpoint every this many steps (and at the end)",
-         minimum=1),
+    _key("summary_every", "int", 1,
+         "write the training loss (a scalar recorded by the in-graph loop at every step) for "
+         "every this many steps", minimum=1),
+    _key("save_every", "int", None,
+         "save a checkpoint every this many steps as well (and always at the end); null: by "
+         "time only (save_every_secs)", minimum=1),
     _key("log_every", "int", 100, "print a progress line every this many steps", minimum=1),
     _key("eval_every", "int", 100,
          "compute validation metrics every this many steps (when there is a validation split)",
@@ -80,6 +83,11 @@ SCHEMA = (
          "variables kept at their initial value (not trained): any of weights, bias",
          choices=("weights", "bias")),
     _key("log_device_placement", "bool", False, "print the device each op runs on"),
+    _key("histogram_every", "int", 1000,
+         "write weight and bias histograms every this many steps (and at the end)", minimum=1),
+    _key("save_every_secs", "float", 60.0,
+         "save a checkpoint when this many seconds have passed since the last one (and always "
+         "at the end); null: by steps only (save_every)", minimum=0.0),
 )
 
 DATA_SCHEMA = (

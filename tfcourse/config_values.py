@@ -17,6 +17,9 @@ _EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number wit
              "label": "a label value (write yes/no/true/false in quotes)"}
 
 
+NULLABLE = ("save_every_secs",)  # keys with a default that a YAML null turns off
+
+
 def check_value(key, value, where):
     """Validates and normalises one value.
 
@@ -35,7 +38,7 @@ def check_value(key, value, where):
         raise UsageError("{}: {} = {!r}: expected {}".format(where, key.name, value, expected))
 
     if value is None:
-        if key.default is None:
+        if key.default is None or key.name in NULLABLE:
             return None
         fail(_EXPECTED[key.kind])
     kind = key.kind

@@ -183,7 +183,8 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         if loop is None:
             after = Snapshot(model.loss, model.weights, model.bias)
         else:
-            with tf.name_scope("after_steps"), tf.control_dependencies(list(loop)):
+            with tf.name_scope("after_steps"), tf.control_dependencies(
+                    [loop.steps_done, loop.loss, loop.finite]):
                 after = Snapshot(loss=tf.identity(loop.loss) if iterator else loss_again(),
                                  weights=model.weights.read_value(),
                                  bias=model.bias.read_value())

@@ -1,44 +1,79 @@
-"""The in-graph training loop: up to ``steps`` gradient-descent steps in one ``session.run``."""
+"""The in-graph training loop: ``steps`` gradient-descent steps in one ``session.run``, with
+the loss of every step (and any other per-step scalar) recorded on the way."""
 
 import collections
 
 from tfcourse.tf_compat import tf
 
-LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite")
-LoopOutputs.__doc__ = """``steps_done`` int32; ``loss`` float32, the loss the last step started
-from; ``finite`` bool, False when that loss or the parameters are not finite."""
+LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite recorded")
+LoopOutputs.__doc__ = """What one run of the loop returns.
+
+Attributes:
+    steps_done: int32, the steps run (= ``steps``).
+    loss: float32, the loss the last step started from.
+    finite: bool, False when that loss or the parameters after the last step are not
+        finite (checked once per run, after the loop; the recorded losses say which step).
+    recorded: OrderedDict {name: ``[steps_done]`` float32}: per step, the value each
+        recorded scalar had when that step started (``loss`` first: step i's loss is the
+        loss at ``global_step`` + i before the run), in order of the steps.
+"""
 
 
-def train_loop_ops(loss_fn, optimizer, var_list, global_step, model):
-    """Up to ``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
+def _recorders(record, steps):
+    return collections.OrderedDict(
+        (name, tf.TensorArray(tf.float32, size=steps, element_shape=[], name="record_" + name))
+        for name in record)
+
+
+def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None):
+    """``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
 
     Each iteration builds the loss anew on the same variables (``loss_fn``) and
     applies the optimizer to it: the same ops as ``train_op``, so K steps in
-    one run are bit-identical to K runs of one step. The loop stops early
-    after a step whose loss is not finite; ``global_step`` then advances by the
-    steps done, and the outputs say whether the loss and the updated
-    parameters are finite.
+    one run are bit-identical to K runs of one step. The loss of every step goes
+    into a ``TensorArray`` fetched with the loop's result, as do the scalars of
+    ``record``, so a caller writes a point per step without a ``session.run`` per
+    point. Nothing is checked inside the loop: after it, ``finite`` says whether
+    the last loss and the parameters are finite (a step whose loss is not finite
+    leaves non-finite parameters behind, and the recorded losses name that step).
+
+    Args:
+        loss_fn: callable building the loss (float32 scalar) of one step.
+        optimizer: a ``tf.train.Optimizer``.
+        var_list: the variables to train.
+        global_step: int64 variable, advanced by the steps done after the loop.
+        model: the ``tfcourse.models.Model`` whose weights and bias are checked.
+        record: OrderedDict {name: callable returning a float32 scalar tensor} of
+            further per-step scalars (e.g. a learning rate that changes per step),
+            built in the loop body before the step's update; None: the loss alone.
 
     Returns:
         ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
     """
     steps = tf.placeholder(tf.int32, [], name="steps")
+    record = collections.OrderedDict(record or ())
+    names = ["loss"] + [name for name in record if name != "loss"]
 
-    def cond(done, loss):
-        return tf.logical_and(done < steps, tf.is_finite(loss))
-
-    def body(done, loss):
+    def body(done, loss, arrays):
         loss = loss_fn()
+        values = dict((name, record[name]()) for name in names[1:])
+        values["loss"] = loss
         step = optimizer.minimize(loss, var_list=var_list)
         with tf.control_dependencies([step]):
-            return done + 1, tf.identity(loss)
+            arrays = tuple(array.write(done, values[name]) for name, array in zip(names, arrays))
+            return done + 1, tf.identity(loss), arrays
 
-    done, loss = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0.0)],
-                               parallel_iterations=1, back_prop=False, name="train_loop")
+    initial = tuple(_recorders(names, steps).values())
+    done, loss, arrays = tf.while_loop(
+        lambda done, loss, arrays: done < steps, body, [tf.constant(0), tf.constant(0.0), initial],
+        parallel_iterations=1, back_prop=False, name="train_loop")
     advance = tf.assign_add(global_step, tf.cast(done, tf.int64))
     with tf.control_dependencies([advance]):
         checks = [tf.reduce_all(tf.is_finite(value)) for value in
                   (loss, model.weights.read_value(), model.bias.read_value())]
+        recorded = collections.OrderedDict(
+            (name, array.stack(name="recorded_" + name)) for name, array in zip(names, arrays))
         outputs = LoopOutputs(steps_done=tf.identity(done), loss=tf.identity(loss),
-                              finite=tf.reduce_all(tf.stack(checks), name="finite"))
+                              finite=tf.reduce_all(tf.stack(checks), name="finite"),
+                              recorded=recorded)
     return steps, outputs

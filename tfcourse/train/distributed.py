@@ -109,7 +109,7 @@ def _session(config, spec, master, tg, hooks, statistics, wait_secs, summary_dir
         scaffold=tf.train.Scaffold(saver=tg.saver, init_feed_dict=feed,
                                    ready_for_local_init_op=tg.ready), hooks=hooks,
         save_checkpoint_steps=config.save_every if chief else None,
-        save_summaries_steps=config.summary_every if chief else None, summary_dir=summary_dir,
+        save_summaries_steps=config.histogram_every if chief else None, summary_dir=summary_dir,
         log_step_count_steps=config.log_every if chief else 0, max_wait_secs=wait_secs,
         stop_grace_period_secs=2, config=session_config_)
 

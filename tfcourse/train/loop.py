@@ -18,6 +18,7 @@ from tfcourse import graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
+from tfcourse.train import events
 
 
 def new_run_dir(summary_dir, now=None):
@@ -38,15 +39,21 @@ def new_run_dir(summary_dir, now=None):
 
 
 def _due(step, every, last_step):
-    return step % every == 0 or step == last_step
+    return step == last_step or (every is not None and step % every == 0)
 
 
-def _next_boundary(step, config):
-    """The first step after ``step`` where something is logged, saved, evaluated or summarised."""
+def _next_boundary(step, config, validation=True):
+    """The first step after ``step`` where something is logged, saved, evaluated or where
+    histograms are written (scalars come from the loop's per-step buffer: no boundary)."""
     candidates = [config.max_step]
-    for every in (config.summary_every, config.save_every, config.log_every, config.eval_every):
-        candidates.append((step // every + 1) * every)
+    for every in (config.histogram_every, config.save_every, config.log_every,
+                  config.eval_every if validation else None):
+        if every is not None:
+            candidates.append((step // every + 1) * every)
     return min(candidates)
+
+
+SCALAR_TAGS = {"loss": "loss/loss"}  # tags of the loop's per-step scalars; others: their name
 
 
 def format_values(array, limit=4, style="{:.4f}"):
@@ -99,14 +106,15 @@ class TrainingRun(object):
         self.progress = None
         self.verbose = False
         self.last_loss = float("nan")
+        self.last_save = time.time()
 
     def open_writers(self, train=True):
         """Creates the run directory and its writers (``train`` False: only ``eval``, for a
         distributed chief whose session writes ``train``)."""
         self.run_dir = new_run_dir(self.config.summary_dir)
         if train:
-            self.writers["train"] = tf.summary.FileWriter(os.path.join(self.run_dir, "train"),
-                                                          self.tg.graph)
+            self.writers["train"] = events.EventsFile(os.path.join(self.run_dir, "train"),
+                                                      self.tg.graph)
         if self.validation is not None:
             self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
 
@@ -122,6 +130,7 @@ class TrainingRun(object):
             self.session, os.path.join(directory, model_dir_lib.CHECKPOINT_NAME), global_step=step,
             write_meta_graph=last or not self.saved_meta)
         self.saved_meta = True
+        self.last_save = time.time()
         if self.stage:
             self.stage.publish()
             self.stage = None
@@ -156,28 +165,62 @@ class TrainingRun(object):
             step, len(self.validation.x), loss, metrics.format_metrics(self.eval_metrics)))
 
     def run_steps(self, step, steps, report):
-        """Runs ``steps`` steps in one ``session.run``; with ``report``, also fetches the
-        summaries and log values that are due at the step reached. Returns that step."""
+        """Runs ``steps`` steps in one ``session.run``, writes the scalars they recorded at
+        their own steps and, with ``report``, the histograms and the log line due at the step
+        reached (at ``max_step`` also the loss there). Returns that step.
+
+        Raises:
+            DataError: a loss or parameter of these steps is not finite (nothing is written).
+        """
         config = self.config
         fetches = {"loop": self.tg.train_loop}
         end = step + steps
-        if report and _due(end, config.summary_every, config.max_step):
-            fetches["summary"] = self.tg.summary_op
-        if report and _due(end, config.log_every, config.max_step):
+        if report and _due(end, config.histogram_every, config.max_step):
+            fetches["histograms"] = self.histograms
+        if report and (_due(end, config.log_every, config.max_step) or end == config.max_step):
             fetches["log"] = self.tg.after
+        started = time.time()
         values = self.session.run(fetches, feed_dict={self.tg.steps: steps})
         loop = values["loop"]
-        if not loop.finite:
-            raise self.diverged(step + loop.steps_done, loop.loss)
+        self.check_finite(step, loop)
         if steps:
             self.last_loss = float(loop.loss)
         if self.progress is not None and steps:
             self.progress.update(end, config.max_step, loop.loss)
-        if "summary" in values:
-            self.writers["train"].add_summary(values["summary"], global_step=end)
-        if "log" in values:
+        self.write_scalars(step, loop.recorded, started, time.time())
+        if "log" in values and end == config.max_step and not self.minibatch:
+            self.writers["train"].add_scalars(SCALAR_TAGS["loss"], [end], [values["log"].loss],
+                                              [time.time()])  # whatever summary_every says
+        for summary in values.get("histograms", ()):
+            self.writers["train"].add_summary(summary, end)
+        if "log" in values and _due(end, config.log_every, config.max_step):
             self.log(end, *values["log"])
         return end
+
+    def check_finite(self, step, loop):
+        """Raises ``diverged`` when a recorded loss, the last loss or the parameters after
+        ``loop`` (a fetched ``LoopOutputs`` of the run from ``step``) are not finite: one
+        check per run, on the loop's buffer and outputs."""
+        losses = loop.recorded["loss"]
+        bad = np.flatnonzero(~np.isfinite(losses))
+        if bad.size:
+            raise self.diverged(step + int(bad[0]), losses[bad[0]])
+        if not loop.finite:
+            raise self.diverged(step + loop.steps_done, loop.loss)
+
+    def write_scalars(self, step, recorded, started, ended):
+        """Writes ``recorded`` ({name: values of steps ``step``, ``step + 1``...}) as scalars
+        at their own steps, those of every ``summary_every``-th step; their wall times spread
+        from ``started`` to ``ended`` (seconds), the span of the run that computed them."""
+        every = self.config.summary_every
+        for name, values in recorded.items():
+            values = np.asarray(values, np.float32)
+            steps = np.arange(step, step + values.size)
+            times = np.linspace(started, ended, values.size + 1)[1:]
+            kept = steps % every == 0
+            if not kept.all():
+                steps, values, times = steps[kept], values[kept], times[kept]
+            self.writers["train"].add_scalars(SCALAR_TAGS.get(name, name), steps, values, times)
 
     def after_boundary(self, step):
         config = self.config
@@ -185,6 +228,13 @@ class TrainingRun(object):
             self.evaluate(step)
         if _due(step, config.save_every, config.max_step) and step != self.start_step:
             self.save(step, last=step == config.max_step)
+
+    def save_if_time(self, step):
+        """Saves at ``step`` when ``save_every_secs`` have passed since the last save."""
+        every = self.config.save_every_secs
+        if every is not None and step != self.start_step and step < self.config.max_step and (
+                time.time() - self.last_save >= every):
+            self.save(step)
 
     def diverged(self, step, loss):
         """The error for a non-finite loss or parameter found at ``step``; nothing is saved."""
@@ -209,11 +259,14 @@ class TrainingRun(object):
         across a cadence boundary; returns the step reached."""
         self.start_step = step
         self.clock = (time.time(), step)
+        self.last_save = time.time()
+        self.histograms = [tensor for tensor in self.tg.graph.get_collection(
+            tf.GraphKeys.SUMMARIES) if tensor.op.type == "HistogramSummary"]
         self.run_steps(step, 0, report=not self.minibatch)  # a minibatch loss needs a step
         self.after_boundary(step)
         chooser = StepsPerRun(self.config.steps_per_run)
         while step < self.config.max_step:
-            target = _next_boundary(step, self.config)
+            target = _next_boundary(step, self.config, self.validation is not None)
             while step < target:
                 steps = min(chooser.steps, target - step)
                 started = time.time()
@@ -221,6 +274,7 @@ class TrainingRun(object):
                 chooser.update(steps, time.time() - started)
                 if self.stop_signal is not None:
                     raise self.interrupted(step)
+                self.save_if_time(step)
             self.after_boundary(step)
         return step
 
