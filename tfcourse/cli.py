@@ -15,7 +15,6 @@ import traceback
 from tfcourse import cli_open
 from tfcourse.cli_flags import CONFIG_FLAGS, FLAGS, command_help, flag_error, flags
 from tfcourse.errors import TfcourseError, UsageError
-from tfcourse.tf_compat import tf
 from tfcourse.train.launch import CLUSTER_FLAGS
 
 
@@ -186,7 +185,7 @@ def main(argv=None):
         return _fail(prefix, str(err), err.exit_code, argv)
     except KeyboardInterrupt:
         return _fail(prefix, "interrupted; nothing was saved", 130, argv)
-    except tf.errors.OpError as err:
+    except _op_error() as err:
         return _fail(prefix, "TensorFlow error: {}".format(err.message.splitlines()[0]), 1, argv)
     except BrokenPipeError:  # output piped into a program that stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -196,6 +195,17 @@ def main(argv=None):
     except Exception as err:  # noqa: BLE001  (one line, not a traceback, unless --verbose)
         return _fail(prefix, "unexpected {}: {} (run with --verbose for the traceback)".format(
             type(err).__name__, err), 1, argv)
+
+
+class _NoOpError(Exception):
+    """Stands for TensorFlow's ``OpError`` while TensorFlow is not imported (none can occur)."""
+
+
+def _op_error():
+    """``tf.errors.OpError`` once a command imported TensorFlow (``--help`` never does)."""
+    if "tfcourse.tf_compat" not in sys.modules:
+        return _NoOpError
+    return sys.modules["tfcourse.tf_compat"].tf.errors.OpError
 
 
 def _fail(prefix, message, code, argv):

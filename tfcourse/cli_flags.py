@@ -1,5 +1,6 @@
-"""The flags of every command, defined with ``tf.app.flags`` (absl), and their help and
-error lines.
+"""The flags of every command, defined with absl's flags (what ``tf.app.flags`` is), and
+their help and error lines. Defined without importing TensorFlow: ``--help`` and a usage
+error cost no TensorFlow import.
 
 The config keys become flags from ``config.SCHEMA`` and ``config.DATA_SCHEMA`` (named as
 ``tfcourse.config_flags`` says: ``--max_step``, ``--data.batch_size``, short forms ``--data``
@@ -10,10 +11,10 @@ which command takes which flag.
 import difflib
 import re
 
-from tfcourse import config as config_lib, config_flags
-from tfcourse.tf_compat import tf
+from absl import flags
 
-flags = tf.app.flags
+from tfcourse import config as config_lib, config_flags
+
 FLAGS = flags.FLAGS
 
 _DEFINE = {"int": flags.DEFINE_integer, "float": flags.DEFINE_float, "bool": flags.DEFINE_boolean,
