@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/leg.sh
 
 STAMP="$VENV/.tfcourse-setup"
-want=$(cat setup.py scripts/setup.sh scripts/leg.sh | cksum)
+want=$(cat setup.py scripts/setup.sh scripts/leg.sh scripts/console_script.py | cksum)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/tfcourse" ]; then
     exit 0
 fi
@@ -28,5 +28,6 @@ if [ "$LEG" = reference ]; then
     pip_install --upgrade "pip<22"  # the pip of Python 3.6 does not see TensorFlow 1.12's wheels
 fi
 pip_install -e ".[test]"
+"$VENV/bin/python" scripts/console_script.py "$VENV/bin/tfcourse"  # no pkg_resources at start-up
 echo "$want" > "$STAMP"
 echo "setup: $LEG leg: $("$VENV/bin/python" -c 'import sys, os; os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"; import tensorflow as tf; print("Python %d.%d.%d, TensorFlow %s" % (sys.version_info[:3] + (tf.__version__,)))' 2>/dev/null) in $VENV"

@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -124,3 +126,31 @@ def test_train_with_a_bad_tf_config_is_a_usage_error(workdir, tfcourse, monkeypa
     outcome = tfcourse("train", "--max_step=1")
     assert outcome.code == 2 and tree(workdir) == []
     assert re.match(r"tfcourse train: error: TF_CONFIG: not valid JSON", outcome.err), outcome.err
+
+
+@pytest.mark.slow
+def test_help_builds_nothing_and_imports_no_tensorflow_or_scikit_learn():
+    code = ("import sys\nfrom tfcourse import cli\n"
+            "codes = [cli.main(['tfcourse', '--help']), cli.main(['tfcourse', 'train', '--help']),"
+            " cli.main(['tfcourse', 'train', '--max-step=3'])]\n"
+            "print(codes, sorted(name for name in ('tensorflow', 'sklearn', 'pandas', 'matplotlib')"
+            " if name in sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "[0, 0, 2] []"
+    assert "usage: tfcourse train" in proc.stdout and "--histogram_every" in proc.stdout
+    assert "Unknown command line flag 'max-step'" in proc.stderr
+
+
+@pytest.mark.slow
+def test_console_script_imports_the_cli_directly(tmp_path):
+    import console_script  # scripts/console_script.py, which scripts/setup.sh runs
+    path = str(tmp_path / "tfcourse")
+    console_script.write(path)
+    with open(path) as handle:
+        text = handle.read()
+    assert text.startswith("#!{}\n".format(os.path.abspath(sys.executable)))
+    assert "pkg_resources" not in text.replace("without pkg_resources", "")
+    proc = subprocess.run([path, "train", "--help"], stdout=subprocess.PIPE,
+                          universal_newlines=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: tfcourse train")

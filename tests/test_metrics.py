@@ -244,3 +244,68 @@ def test_multiclass_errors():
         with pytest.raises(ValueError, match=r"^label {}: not a class index 0\.\.2$".format(
                 re.escape(found))):
             metrics.multiclass(np.array(labels), CLASS_PROBABILITIES[:2])
+
+
+def _sklearn_metrics():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy built against another numpy: harmless notices
+        from sklearn import metrics as sk_metrics
+    return sk_metrics
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_numpy_metrics_equal_scikit_learn(weighted):
+    sk = _sklearn_metrics()
+    rng = np.random.RandomState(3)
+    n = 301
+    sw = rng.uniform(0.1, 3.0, size=n) if weighted else None
+    y = rng.normal(size=n)
+    pred = y + rng.normal(size=n) * 0.5
+    result = metrics.regression(y, pred, sample_weight=sw)
+    assert result["mse"] == pytest.approx(sk.mean_squared_error(y, pred, sample_weight=sw),
+                                          rel=1e-12)
+    assert result["mae"] == pytest.approx(sk.mean_absolute_error(y, pred, sample_weight=sw),
+                                          rel=1e-12)
+    assert result["r2"] == pytest.approx(sk.r2_score(y, pred, sample_weight=sw), rel=1e-12)
+    labels = rng.randint(2, size=n)
+    scores = np.round(np.clip(labels * 0.3 + rng.uniform(size=n) * 0.7, 0.01, 0.99), 2)  # ties
+    result = metrics.classification(labels, scores, sample_weight=sw)
+    predicted = (scores > 0.5).astype(int)
+    expected = {"log_loss": sk.log_loss(labels, scores, sample_weight=sw),
+                "accuracy": sk.accuracy_score(labels, predicted, sample_weight=sw),
+                "precision": sk.precision_score(labels, predicted, sample_weight=sw),
+                "recall": sk.recall_score(labels, predicted, sample_weight=sw),
+                "f1": sk.f1_score(labels, predicted, sample_weight=sw),
+                "roc_auc": sk.roc_auc_score(labels, scores, sample_weight=sw)}
+    for name, value in expected.items():
+        assert result[name] == pytest.approx(value, rel=1e-12), name
+    classes = rng.randint(4, size=n)
+    classes[classes == 3] = 2  # class 3 never present
+    probabilities = rng.dirichlet(np.ones(4), size=n)
+    probabilities[:, 1] *= 0.01  # class 1 rarely predicted
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    result = metrics.multiclass(classes, probabilities, sample_weight=sw)
+    predicted = probabilities.argmax(axis=1)
+    assert result["log_loss"] == pytest.approx(
+        sk.log_loss(classes, probabilities, labels=[0, 1, 2, 3], sample_weight=sw), rel=1e-12)
+    assert result["accuracy"] == pytest.approx(
+        sk.accuracy_score(classes, predicted, sample_weight=sw), rel=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the classes never present or predicted
+        assert result["f1_macro"] == pytest.approx(sk.f1_score(
+            classes, predicted, labels=[0, 1, 2, 3], average="macro", sample_weight=sw), rel=1e-12)
+        precision, recall, _, _ = sk.precision_recall_fscore_support(
+            classes, predicted, labels=[0, 1, 2, 3], sample_weight=sw)
+    for k in range(4):
+        assert result["precision[{}]".format(k)] == pytest.approx(precision[k], rel=1e-12)
+        assert result["recall[{}]".format(k)] == pytest.approx(recall[k], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_metrics_import_no_scikit_learn():
+    import subprocess
+    import sys
+    code = ("import sys; from tfcourse import metrics; metrics.classification([0, 1], [0.2, 0.9]);"
+            " print('sklearn' in sys.modules)")
+    assert subprocess.check_output([sys.executable, "-c", code], universal_newlines=True) == \
+        "False\n"
