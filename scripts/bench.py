@@ -6,9 +6,12 @@
         --skip startup --skip cluster                    # the CSV reader alone (6 and 7)
 
 Sections (each can be skipped with --skip NAME):
-  course     µs per step on the course case: tfcourse's loop (summaries every 100 steps, a
-             checkpoint every 1000) against the course's style (one session.run per step with
-             merged summaries written every step), the bare in-graph loop and the numpy reference
+  course     µs per step on the course case (--steps): tfcourse with its defaults (a loss point
+             every step, histograms every 1000, checkpoints every 60 s), without checkpoints,
+             without checkpoints and summaries, with the old defaults (summaries every 10,
+             checkpoint every 500); the course's style (one session.run per step with merged
+             summaries written every step), the bare in-graph loop and the numpy reference;
+             all alternated in --rounds rounds; and the events file's bytes per 10,000 steps
   fullbatch  ms per full-batch step on N x D float32 in memory: tfcourse against numpy
   standardize  ms per full-batch step and peak resident memory while training, with
              standardize: true against false, for each way of standardising: in every step
@@ -17,7 +20,8 @@ Sections (each can be skipped with --skip NAME):
              (--std_rows, --std_cols size it; default 1,000,000 x 100)
   stream     rows/s training from a generated CSV streamed from disk against reading the same
              file with pandas alone, and the peak resident memory of each (1 GB and 10 MB files)
-  startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`
+  startup    seconds for `tfcourse --help` and a 1-step train against `python -c "import tensorflow"`,
+             alternated in --rounds rounds (the console script as scripts/setup.sh writes it)
   cluster    global steps/s of 1 ps + 2 workers (scripts/cluster.py) against one process on the
              course data; on one 2-core machine this measures the overhead, not a speed-up
   csvload    rows/s loading a generated CSV into memory (--csv_rows x --csv_cols floats) with
@@ -25,6 +29,7 @@ Sections (each can be skipped with --skip NAME):
   badcell    seconds until tfcourse reports a bad cell near the end of a --bad_mb CSV, read
              whole and streamed, against pandas.read_csv reading the same file
 The machine is shared and noisy: medians of repeated measurements, compared within this run only.
+A child process's peak memory is its own (GNU time's %M), not read after it exits from here.
 """
 
 import argparse
@@ -43,10 +48,11 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from tfcourse import config as config_lib, data, graph as graph_lib, reference  # noqa: E402
+from tfcourse import config as config_lib, data, graph as graph_lib  # noqa: E402
 from tfcourse.errors import DataError  # noqa: E402
-from tfcourse.train import trainer
 from tfcourse.tf_compat import TF_VERSION, tf  # noqa: E402
+
+import bench_course  # noqa: E402  (scripts/bench_course.py: sections 1 and 4)
 
 BIN = os.path.dirname(sys.executable)
 
@@ -58,110 +64,6 @@ def median_time(function, repeat):
         function()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def tfcourse_loop_us(workdir, steps, save_every=1000, summary_every=100):
-    """µs per step of ``tfcourse train`` on the course case in its steady state: between its
-    progress lines at 1/2 and 3/4 of ``steps`` (log lines every quarter), so that the
-    one-off costs of the first runs (TensorFlow prepares each new combination of fetches
-    once) are left out, as they are for the other loops; start-up is section 4."""
-    marks = {}
-    quarter = steps // 4
-
-    def out(line):
-        if line.startswith("step {}/".format(2 * quarter)):
-            marks["start"] = time.perf_counter()
-        if line.startswith("step {}/".format(3 * quarter)):
-            marks["end"] = time.perf_counter()
-    config = config_lib.resolve(None, {
-        "max_step": steps, "summary_every": summary_every, "save_every": save_every,
-        "log_every": quarter, "model_dir": tempfile.mkdtemp(dir=workdir),
-        "summary_dir": tempfile.mkdtemp(dir=workdir)})
-    trainer.train(config, out=out)
-    return (marks["end"] - marks["start"]) / quarter * 1e6
-
-
-def course_style_us(workdir, steps):
-    """The course's loop: placeholders fed every step, merged summaries run and written every step."""
-    dataset = data.course_data(100, seed=42)
-    graph = tf.Graph()
-    with graph.as_default():
-        with tf.variable_scope("original_data"):
-            x = tf.placeholder(tf.float32, [None, 1], name="x")
-            y = tf.placeholder(tf.float32, [None, 1], name="y")
-        with tf.variable_scope("linear_model"):
-            weights = tf.Variable(tf.random_normal([1, 1]), name="weights")
-            bias = tf.Variable(tf.random_normal([1]), name="bias")
-            predictions = tf.matmul(x, weights) + bias
-        with tf.variable_scope("loss"):
-            loss = tf.reduce_mean(tf.square(predictions - y))
-            tf.summary.scalar("loss", loss)
-        tf.summary.histogram("weights", weights)
-        tf.summary.histogram("bias", bias)
-        with tf.variable_scope("optimizer"):
-            train_op = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
-        merged = tf.summary.merge_all()
-        with tf.Session() as session:
-            writer = tf.summary.FileWriter(tempfile.mkdtemp(dir=workdir), graph)
-            session.run(tf.global_variables_initializer())
-            feed = {x: dataset.x, y: dataset.y}
-            started = time.perf_counter()
-            for step in range(steps):
-                _, summary = session.run([train_op, merged], feed_dict=feed)
-                writer.add_summary(summary, step)
-            elapsed = time.perf_counter() - started
-            writer.close()
-    return elapsed / steps * 1e6
-
-
-def floor_us(steps):
-    """The bare in-graph loop: K gradient-descent steps in one session.run, nothing else."""
-    dataset = data.course_data(100, seed=42)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.Variable(dataset.x, trainable=False)
-        y = tf.Variable(dataset.y, trainable=False)
-        weights = tf.Variable(tf.random_normal([1, 1]))
-        bias = tf.Variable(tf.random_normal([1]))
-        optimizer = tf.train.GradientDescentOptimizer(0.01)
-
-        def body(i):
-            loss = tf.reduce_mean(tf.square(tf.matmul(x, weights) + bias - y))
-            with tf.control_dependencies([optimizer.minimize(loss)]):
-                return i + 1
-        loop = tf.while_loop(lambda i: i < steps, body, [tf.constant(0)], parallel_iterations=1,
-                             back_prop=False)
-        with tf.Session() as session:
-            session.run(tf.global_variables_initializer())
-            session.run(loop)
-            return median_time(lambda: session.run(loop), 5) / steps * 1e6
-
-
-def numpy_us(steps):
-    dataset = data.course_data(100, seed=42)
-    X, Y = dataset.x.T.astype(np.float64), dataset.y.T.astype(np.float64)
-    seconds = median_time(lambda: reference.linear_optimize(np.zeros((1, 1)), 0.0, X, Y, steps,
-                                                            0.01), 3)
-    return seconds / steps * 1e6
-
-
-def bench_course(workdir, steps):
-    results = {"tfcourse": tfcourse_loop_us(workdir, steps),
-               "tfcourse, no checkpoints": tfcourse_loop_us(workdir, steps, save_every=10 ** 9),
-               "tfcourse, summaries/1000": tfcourse_loop_us(workdir, steps, save_every=10 ** 9,
-                                                            summary_every=1000),
-               "course style": course_style_us(workdir, min(steps, 5000)),
-               "in-graph floor": floor_us(1000), "numpy reference": numpy_us(min(steps, 20000))}
-    print("\n## 1. Course case, µs per step ({} steps; tfcourse: summaries every 100, checkpoint "
-          "every 1000)".format(steps))
-    for name, value in results.items():
-        print("  {:24s} {:8.1f} µs/step".format(name, value))
-    print("  tfcourse / in-graph floor   {:.2f}x   (target <= 1.5)".format(
-        results["tfcourse"] / results["in-graph floor"]))
-    print("  course style / tfcourse     {:.1f}x   (target >= 20)".format(
-        results["course style"] / results["tfcourse"]))
-    print("  numpy / tfcourse            {:.2f}x".format(results["numpy reference"] /
-                                                       results["tfcourse"]))
 
 
 def bench_fullbatch(rows, cols):
@@ -322,15 +224,27 @@ def write_csv(path, megabytes, cols=10):
         return sum(1 for _ in handle) - 1
 
 
+TIME = "/usr/bin/time"
+
+
 def run_measured(args, cwd):
-    """Runs a child process; returns (seconds, peak RSS in MB, stdout lines with their times)."""
+    """Runs a child process; returns (seconds, peak RSS in MB, stdout lines with their times).
+
+    The peak is the child's own, measured by ``/usr/bin/time`` (GNU time's ``%M``, from the
+    command's own ``wait4``): a child forked from this process would start from this
+    process's resident set (fork copies it) and report it as its peak until it exec's.
+    """
+    peak_file = tempfile.mktemp(dir=cwd)
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, universal_newlines=True)
+    proc = subprocess.Popen([TIME, "-f", "%M", "-o", peak_file] + args, cwd=cwd,
+                            stdout=subprocess.PIPE, universal_newlines=True)
     lines = [(time.perf_counter(), line) for line in proc.stdout]
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
+    if proc.wait() != 0:
         raise RuntimeError("{} failed: {}".format(" ".join(args), lines[-3:]))
-    return time.perf_counter() - started, usage.ru_maxrss / 1024.0, lines
+    with open(peak_file) as handle:
+        peak_kb = int(handle.read().split()[-1])
+    os.remove(peak_file)
+    return time.perf_counter() - started, peak_kb / 1024.0, lines
 
 
 PANDAS_READ = ("import sys, time, numpy, pandas\n"
@@ -371,22 +285,6 @@ def bench_stream(workdir, megabytes, batch_size=4096):
           .format(megabytes, peaks[megabytes][1] / peaks[10][1], peaks[megabytes][0] / peaks[10][0]))
 
 
-def bench_startup(workdir):
-    tfcourse = os.path.join(BIN, "tfcourse")
-
-    def run(args):
-        return median_time(lambda: subprocess.run(args, cwd=workdir, stdout=subprocess.DEVNULL,
-                                                  check=True), 5)
-    import_s = run([sys.executable, "-c", "import tensorflow"])
-    help_s = run([tfcourse, "--help"])
-    train_s = run([tfcourse, "train", "--max_step=1", "--model_dir=startup-model",
-                   "--summary_dir=startup-summary"])
-    print("\n## 4. Start-up, seconds (median of 5)")
-    print("  import tensorflow {:.2f} s   tfcourse --help {:.2f} s ({:.2f}x)   1-step train {:.2f} s "
-          "({:.2f}x, target <= 1.5)".format(import_s, help_s, help_s / import_s, train_s,
-                                            train_s / import_s))
-
-
 def bench_cluster(workdir, steps=3000):
     """Global steps per second: a local cluster of 1 ps + 2 workers against one process."""
     args = ["--max_step", str(steps), "--summary_every", "1000", "--save_every", str(steps),
@@ -396,7 +294,8 @@ def bench_cluster(workdir, steps=3000):
                                 "--summary_dir", "cluster-summary"] + args[:2], workdir)
     done = [line for _, line in lines if "done at global step" in line]
     rates = [float(line.split("(")[1].split()[0]) for line in done]
-    single = tfcourse_loop_us(workdir, steps, save_every=steps, summary_every=1000)
+    single = bench_course.tfcourse_run(workdir, steps, {"save_every": steps,
+                                                        "summary_every": 1000})[0]
     print("\n## 5. Distributed: 1 ps + 2 workers on 127.0.0.1 against one process, course case")
     print("  cluster {:.0f} global steps/s (workers: {})   one process {:.0f} steps/s   "
           "one process / cluster {:.0f}x".format(sum(rates), ", ".join("{:.0f}".format(r)
@@ -521,7 +420,9 @@ def bench_badcell(workdir, megabytes):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=100000, help="course-case steps")
+    parser.add_argument("--steps", type=int, default=20000, help="course-case steps")
+    parser.add_argument("--rounds", type=int, default=7,
+                        help="alternating rounds of the course and start-up sections")
     parser.add_argument("--rows", type=int, default=1000000, help="full-batch rows")
     parser.add_argument("--cols", type=int, default=100, help="full-batch columns")
     parser.add_argument("--csv_mb", type=int, default=1024, help="size of the streamed CSV (MB)")
@@ -550,7 +451,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="tfcourse-bench-")
     try:
         if "course" not in args.skip:
-            bench_course(workdir, args.steps)
+            bench_course.bench_course(workdir, args.steps, args.rounds)
         if "fullbatch" not in args.skip:
             bench_fullbatch(args.rows, args.cols)
         if "standardize" not in args.skip:
@@ -558,7 +459,7 @@ def main():
         if "stream" not in args.skip:
             bench_stream(workdir, args.csv_mb)
         if "startup" not in args.skip:
-            bench_startup(workdir)
+            bench_course.bench_startup(workdir, args.rounds)
         if "cluster" not in args.skip:
             bench_cluster(workdir)
         if "csvload" not in args.skip:

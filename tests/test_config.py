@@ -28,7 +28,7 @@ def test_precedence_defaults_yaml_flags(tmp_path):
     assert config.max_step == 300          # YAML over default
     assert config.learning_rate == 0.2     # flag over YAML
     assert config.log_every == 7
-    assert config.save_every == 500        # default kept
+    assert config.save_every is None and config.save_every_secs == 60.0  # defaults kept
 
 
 def test_linear_yaml_documents_every_key_and_matches_defaults():

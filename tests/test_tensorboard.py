@@ -234,7 +234,7 @@ def test_weight_and_bias_histograms(runs, tensorboard):
         assert set(tags.get(run.name, {})) == set(run.histograms) == wanted  # 2.x omits eval
         for tag, written in run.histograms.items():
             served = tensorboard.json("/data/plugin/histograms/histograms", run=run.name, tag=tag)
-            steps = expected_steps(run.config.summary_every, run.config.max_step)
+            steps = expected_steps(run.config.histogram_every, run.config.max_step)
             assert [step for _, step, _ in served] == [step for step, _ in written] == steps
             for (_, step, buckets), (_, histo) in zip(served, written):
                 assert buckets == served_buckets(histo), (run.name, tag, step)

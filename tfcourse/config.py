@@ -71,7 +71,7 @@ SCHEMA = (
     _key("save_every", "int", None,
          "save a checkpoint every this many steps as well (and always at the end); null: by "
          "time only (save_every_secs)", minimum=1),
-    _key("log_every", "int", 100, "print a progress line every this many steps", minimum=1),
+    _key("log_every", "int", 1000, "print a progress line every this many steps", minimum=1),
     _key("eval_every", "int", 100,
          "compute validation metrics every this many steps (when there is a validation split)",
          minimum=1),

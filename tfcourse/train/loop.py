@@ -134,7 +134,8 @@ class TrainingRun(object):
         if self.stage:
             self.stage.publish()
             self.stage = None
-            self.checkpoint = tf.train.latest_checkpoint(self.config.model_dir)
+            self.checkpoint = os.path.join(self.config.model_dir, os.path.basename(
+                self.checkpoint))  # the published path (latest_checkpoint: 20 ms of parsing)
             self.tg.saver.recover_last_checkpoints([self.checkpoint])
         if self.verbose:
             self.out("saved {}".format(self.checkpoint))
@@ -188,11 +189,11 @@ class TrainingRun(object):
         if self.progress is not None and steps:
             self.progress.update(end, config.max_step, loop.loss)
         self.write_scalars(step, loop.recorded, started, time.time())
+        for summary in values.get("histograms", ()):
+            self.writers["train"].add_summary(summary, end)
         if "log" in values and end == config.max_step and not self.minibatch:
             self.writers["train"].add_scalars(SCALAR_TAGS["loss"], [end], [values["log"].loss],
                                               [time.time()])  # whatever summary_every says
-        for summary in values.get("histograms", ()):
-            self.writers["train"].add_summary(summary, end)
         if "log" in values and _due(end, config.log_every, config.max_step):
             self.log(end, *values["log"])
         return end
