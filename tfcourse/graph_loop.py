@@ -43,9 +43,11 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
         var_list: the variables to train.
         global_step: int64 variable, advanced by the steps done after the loop.
         model: the ``tfcourse.models.Model`` whose weights and bias are checked.
-        record: OrderedDict {name: callable returning a float32 scalar tensor} of
-            further per-step scalars (e.g. a learning rate that changes per step),
-            built in the loop body before the step's update; None: the loss alone.
+        record: OrderedDict {name: callable} of further per-step scalars (e.g. a
+            learning rate that changes per step): each is called in the loop body, before
+            the step's update, with the steps this run has done before it (int32 scalar:
+            the step's global step is ``global_step`` + that) and returns a float32 scalar
+            tensor; None: the loss alone.
 
     Returns:
         ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
@@ -56,7 +58,7 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
 
     def body(done, loss, arrays):
         loss = loss_fn()
-        values = dict((name, record[name]()) for name in names[1:])
+        values = dict((name, record[name](done)) for name in names[1:])
         values["loss"] = loss
         step = optimizer.minimize(loss, var_list=var_list)
         with tf.control_dependencies([step]):

@@ -61,7 +61,8 @@ def scalar_events(tag, steps, values, wall_times):
 
     Returns:
         list of n ``bytes``, each a serialized ``tf.Event`` with ``wall_time``, ``step`` and a
-        summary of one ``simple_value`` (the same bytes as ``Event.SerializeToString()``).
+        summary of one ``simple_value`` (``Event.SerializeToString()``'s bytes, but for a
+        step 0 written out, which protobuf leaves out).
     """
     prefix = scalar_prefix(tag)
     floats = np.asarray(values, np.float32).tobytes()
