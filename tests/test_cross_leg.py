@@ -214,8 +214,8 @@ def test_course_model_from_other_leg_resumes_here(course_there, tmp_path):
     np.testing.assert_array_equal(result.weights, weights)
     np.testing.assert_array_equal(result.bias, bias)
     kept = tf.train.get_checkpoint_state(str(model_dir)).all_model_checkpoint_paths
-    assert [os.path.basename(path) for path in kept][-3:] == [
-        "model.ckpt-500", "model.ckpt-1000", "model.ckpt-1500"]
+    # checkpoints by time (every 60 s) and at the end: each short run saved its last step
+    assert [os.path.basename(path) for path in kept] == ["model.ckpt-1000", "model.ckpt-1500"]
 
 
 def test_course_model_from_here_restores_and_predicts_on_other_leg(course_here):
