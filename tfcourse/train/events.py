@@ -65,10 +65,25 @@ def scalar_events(tag, steps, values, wall_times):
         step 0 written out, which protobuf leaves out).
     """
     prefix = scalar_prefix(tag)
-    floats = np.asarray(values, np.float32).tobytes()
-    return [b"\x09" + _DOUBLE.pack(wall) + b"\x10" + varint(step) + prefix +
-            floats[4 * i:4 * i + 4] for i, (step, wall) in
-            enumerate(zip(np.asarray(steps).tolist(), np.asarray(wall_times).tolist()))]
+    steps = np.asarray(steps, np.uint64)
+    values = np.asarray(values, np.float32)
+    wall_times = np.asarray(wall_times, np.float64)
+    lengths = 1 + sum((steps >= np.uint64(1 << (7 * j))).astype(np.int64) for j in range(1, 10))
+    records = [None] * len(steps)
+    for length in np.unique(lengths).tolist():  # one numpy record layout per varint length
+        rows = np.flatnonzero(lengths == length)
+        layout = np.zeros(len(rows), np.dtype([
+            ("wall_key", "u1"), ("wall", "<f8"), ("step_key", "u1"), ("step", "u1", (length,)),
+            ("prefix", "S{}".format(len(prefix))), ("value", "<f4")]))
+        layout["wall_key"], layout["step_key"], layout["prefix"] = 0x09, 0x10, prefix
+        layout["wall"], layout["value"] = wall_times[rows], values[rows]
+        for j in range(length):  # base-128 digits, low first, the high bit on all but the last
+            digit = (steps[rows] >> np.uint64(7 * j)) & np.uint64(0x7F)
+            layout["step"][:, j] = digit | np.uint64(0x80 if j < length - 1 else 0)
+        blob, size = layout.tobytes(), layout.dtype.itemsize
+        for i, row in enumerate(rows.tolist()):
+            records[row] = blob[i * size:(i + 1) * size]
+    return records
 
 
 def summary_event(summary, step, wall_time):
