@@ -108,10 +108,25 @@ def _session(config, spec, master, tg, hooks, statistics, wait_secs, summary_dir
         master=master, is_chief=chief, checkpoint_dir=config.model_dir if chief else None,
         scaffold=tf.train.Scaffold(saver=tg.saver, init_feed_dict=feed,
                                    ready_for_local_init_op=tg.ready), hooks=hooks,
-        save_checkpoint_steps=config.save_every if chief else None,
+        save_checkpoint_steps=_save_steps(config) if chief else None,
+        save_checkpoint_secs=_save_secs(config) if chief else None,
         save_summaries_steps=config.histogram_every if chief else None, summary_dir=summary_dir,
         log_step_count_steps=config.log_every if chief else 0, max_wait_secs=wait_secs,
         stop_grace_period_secs=2, config=session_config_)
+
+
+def _save_steps(config):
+    """The chief's checkpoint cadence in steps: ``save_every``; with neither cadence set,
+    ``max_step`` (TensorFlow's ``CheckpointSaverHook`` takes steps or seconds, not both, and
+    saves the last step either way)."""
+    if config.save_every is None and config.save_every_secs is None:
+        return config.max_step
+    return config.save_every
+
+
+def _save_secs(config):
+    """The chief's checkpoint cadence in seconds: ``save_every_secs`` when no step cadence."""
+    return config.save_every_secs if config.save_every is None else None
 
 
 class _Evaluation(object):

@@ -124,8 +124,9 @@ class EventsFile(object):
                 if job is None:
                     return
                 if self._error is None:
+                    write = self._writer.write
                     for record in job():
-                        self._writer.write(record)
+                        write(record)
                     if self._queue.empty():
                         self._writer.flush()
             except Exception as err:  # noqa: BLE001  (raised again by flush or close)
