@@ -1,13 +1,13 @@
 """The events file of a training run, as TensorBoard reads it: one writer, events in step order.
 
 An events file is a TFRecord file of serialized ``tf.Event`` protos, the first one naming
-the file version (``brain.Event:2``). ``EventsFile`` writes it with TensorFlow's
-``TFRecordWriter`` from a thread of its own, so the writing overlaps the next
-``session.run`` (which releases the GIL), as ``tf.summary.FileWriter``'s does. Scalars of
-many steps at once (the in-graph loop's per-step buffer) are encoded here without building a
-proto each: an event of one simple value is fixed bytes around its wall time, step and
-value (protobuf wire format: fields 1 double, 2 varint, 5 message; ``Summary.Value`` fields 1
-string, 2 float). TensorBoard drops the events after an earlier step when a step goes back
+the file version (``brain.Event:2``). ``EventsFile`` writes it from a thread of its own, so the
+writing overlaps the next ``session.run`` (which releases the GIL), as
+``tf.summary.FileWriter``'s does. Scalars of many steps at once (the in-graph loop's per-step
+buffer) are encoded and framed together with numpy (``tfcourse.train.records``), without a
+proto or a write call per event: an event of one simple value is fixed bytes around its wall
+time, step and value (protobuf wire format: fields 1 double, 2 varint, 5 message;
+``Summary.Value`` fields 1 string, 2 float). TensorBoard drops the events after an earlier step when a step goes back
 (it takes it for a restart), so whatever is written is written in the order of its steps.
 """
 
@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from tfcourse.tf_compat import tf
+from tfcourse.train import records
 
 FILE_VERSION = "brain.Event:2"
 _DOUBLE = struct.Struct("<d")
@@ -50,27 +51,14 @@ def scalar_prefix(tag):
             value_without_float)
 
 
-def scalar_events(tag, steps, values, wall_times):
-    """Serialized events of one scalar each.
-
-    Args:
-        tag: the summary tag (str), e.g. ``loss/loss``.
-        steps: ``[n]`` ints >= 0, the steps.
-        values: ``[n]`` float32 values.
-        wall_times: ``[n]`` float64 seconds since the epoch.
-
-    Returns:
-        list of n ``bytes``, each a serialized ``tf.Event`` with ``wall_time``, ``step`` and a
-        summary of one ``simple_value`` (``Event.SerializeToString()``'s bytes, but for a
-        step 0 written out, which protobuf leaves out).
-    """
+def _scalar_rows(tag, steps, values, wall_times):
+    """Per varint length of the steps, in order: ``[n, size]`` uint8, each row one event."""
     prefix = scalar_prefix(tag)
     steps = np.asarray(steps, np.uint64)
     values = np.asarray(values, np.float32)
     wall_times = np.asarray(wall_times, np.float64)
     lengths = 1 + sum((steps >= np.uint64(1 << (7 * j))).astype(np.int64) for j in range(1, 10))
-    records = [None] * len(steps)
-    for length in np.unique(lengths).tolist():  # one numpy record layout per varint length
+    for length in np.unique(lengths).tolist():  # one record layout per varint length
         rows = np.flatnonzero(lengths == length)
         layout = np.zeros(len(rows), np.dtype([
             ("wall_key", "u1"), ("wall", "<f8"), ("step_key", "u1"), ("step", "u1", (length,)),
@@ -80,10 +68,31 @@ def scalar_events(tag, steps, values, wall_times):
         for j in range(length):  # base-128 digits, low first, the high bit on all but the last
             digit = (steps[rows] >> np.uint64(7 * j)) & np.uint64(0x7F)
             layout["step"][:, j] = digit | np.uint64(0x80 if j < length - 1 else 0)
-        blob, size = layout.tobytes(), layout.dtype.itemsize
-        for i, row in enumerate(rows.tolist()):
-            records[row] = blob[i * size:(i + 1) * size]
-    return records
+        yield np.frombuffer(layout.tobytes(), np.uint8).reshape(len(rows), layout.dtype.itemsize)
+
+
+def scalar_events(tag, steps, values, wall_times):
+    """Serialized events of one scalar each.
+
+    Args:
+        tag: the summary tag (str), e.g. ``loss/loss``.
+        steps: ``[n]`` ints >= 0, the steps, in increasing order.
+        values: ``[n]`` float32 values.
+        wall_times: ``[n]`` float64 seconds since the epoch.
+
+    Returns:
+        list of n ``bytes``, each a serialized ``tf.Event`` with ``wall_time``, ``step`` and a
+        summary of one ``simple_value`` (``Event.SerializeToString()``'s bytes, but for a
+        step 0 written out, which protobuf leaves out).
+    """
+    return [row.tobytes() for rows in _scalar_rows(tag, steps, values, wall_times)
+            for row in rows]
+
+
+def scalar_records(tag, steps, values, wall_times):
+    """``scalar_events``' events framed as TFRecords, all in one ``bytes``."""
+    return b"".join(records.frame_rows(rows)
+                    for rows in _scalar_rows(tag, steps, values, wall_times))
 
 
 def summary_event(summary, step, wall_time):
@@ -103,7 +112,7 @@ class EventsFile(object):
         os.makedirs(directory, exist_ok=True)
         self.path = os.path.join(directory, "events.out.tfevents.{:d}.{}".format(
             int(time.time()), socket.gethostname()))
-        self._writer = tf.python_io.TFRecordWriter(self.path)
+        self._file = open(self.path, "wb")
         self._queue = queue.Queue()
         self._error = None
         self._thread = threading.Thread(target=self._work, name="tfcourse-events", daemon=True)
@@ -114,8 +123,8 @@ class EventsFile(object):
                                graph_def=graph.as_graph_def().SerializeToString()
                                ).SerializeToString())
 
-    def _put(self, record):
-        self._queue.put(lambda: [record])
+    def _put(self, event):
+        self._queue.put(lambda: records.frame(event))
 
     def _work(self):
         while True:
@@ -124,11 +133,9 @@ class EventsFile(object):
                 if job is None:
                     return
                 if self._error is None:
-                    write = self._writer.write
-                    for record in job():
-                        write(record)
+                    self._file.write(job())
                     if self._queue.empty():
-                        self._writer.flush()
+                        self._file.flush()
             except Exception as err:  # noqa: BLE001  (raised again by flush or close)
                 self._error = err
             finally:
@@ -137,13 +144,13 @@ class EventsFile(object):
     def add_summary(self, summary, step, wall_time=None):
         """Queues a serialized ``tf.Summary`` (bytes, e.g. fetched histograms) at ``step``."""
         wall_time = time.time() if wall_time is None else wall_time
-        self._queue.put(lambda: [summary_event(summary, step, wall_time)])
+        self._queue.put(lambda: records.frame(summary_event(summary, step, wall_time)))
 
     def add_scalars(self, tag, steps, values, wall_times):
         """Queues one scalar per step: ``values[i]`` (float32) at ``steps[i]`` and wall time
         ``wall_times[i]`` (seconds since the epoch); steps in increasing order."""
         if len(values):
-            self._queue.put(lambda: scalar_events(tag, steps, values, wall_times))
+            self._queue.put(lambda: scalar_records(tag, steps, values, wall_times))
 
     def flush(self):
         """Waits until everything queued is written and flushed.
@@ -166,4 +173,4 @@ class EventsFile(object):
             self._queue.put(None)
             self._thread.join()
             self._thread = None
-            self._writer.close()
+            self._file.close()
