@@ -87,9 +87,11 @@ def course_style_us(workdir, steps):
     return elapsed / steps * 1e6
 
 
-def bare_loop_us(steps):
-    """The bare in-graph loop: ``steps`` gradient-descent steps in one session.run, nothing
-    else (median of 5 runs after a first one)."""
+def bare_loop_us(steps, runs=5):
+    """The bare in-graph loop: ``steps`` gradient-descent steps per session.run, nothing else;
+    the time of ``runs`` runs in a row after a first one, per step: a window as long as the
+    one ``tfcourse_run`` times (its runs of 1000 steps between two progress lines), so that
+    both are as exposed to the machine's load."""
     dataset = data.course_data(100, seed=42)
     graph = tf.Graph()
     with graph.as_default():
@@ -108,12 +110,10 @@ def bare_loop_us(steps):
         with tf.Session() as session:
             session.run(tf.global_variables_initializer())
             session.run(loop)
-            times = []
-            for _ in range(5):
-                started = time.perf_counter()
+            started = time.perf_counter()
+            for _ in range(runs):
                 session.run(loop)
-                times.append(time.perf_counter() - started)
-    return statistics.median(times) / steps * 1e6
+            return (time.perf_counter() - started) / (runs * steps) * 1e6
 
 
 def numpy_us(steps):
@@ -179,7 +179,7 @@ def bench_course(workdir, steps, rounds):
     course_steps = min(steps, 3000)
     measures["course style (session.run + summaries every step)"] = lambda: (
         course_style_us(workdir, course_steps), None)
-    measures["bare in-graph loop"] = lambda: (bare_loop_us(1000), None)
+    measures["bare in-graph loop"] = lambda: (bare_loop_us(1000, steps // 4000), None)
     measures["numpy reference"] = lambda: (numpy_us(min(steps, 20000)), None)
     measures["checkpoints of a default run"] = lambda: checkpoint_share(workdir, 1000)
     values = in_rounds(measures, rounds)

@@ -3,10 +3,12 @@
 ``train(config)`` loads and checks the data, then builds the graph, restores
 the latest checkpoint of ``config.model_dir`` if there is one (training goes
 on to ``config.max_step``), and runs gradient descent. Along the way it writes
-summaries every ``summary_every`` steps into ``<summary_dir>/run-<time>/train``,
+the loss of every ``summary_every``-th step (every step by default, recorded by the in-graph
+loop) and histograms every ``histogram_every`` steps into ``<summary_dir>/run-<time>/train``,
 validation loss and metrics every ``eval_every`` steps into ``.../eval`` (when
 there is a validation split), a progress line every ``log_every`` steps and a
-checkpoint every ``save_every`` steps. The last step does all of these.
+checkpoint every ``save_every_secs`` seconds (and every ``save_every`` steps if set). The
+last step does all of these.
 """
 
 import collections
