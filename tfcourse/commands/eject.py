@@ -108,7 +108,8 @@ def script(config, spec, source, script_name="script.py"):
                  script=script_name, max_step=config.max_step,
                  learning_rate=repr(config.learning_rate), seed=config.seed,
                  model_dir=repr(config.model_dir), summary_dir=repr(config.summary_dir),
-                 summary_every=config.summary_every, save_every=config.save_every,
+                 summary_every=config.summary_every,
+                 save_every=config.save_every or config.max_step,  # by time in tfcourse: steps here
                  log_every=config.log_every, eval_every=config.eval_every,
                  max_to_keep=config.max_to_keep, freeze=repr(list(config.freeze)),
                  log_device_placement=repr(config.log_device_placement))

@@ -6,7 +6,6 @@ import os
 import sys
 
 from tfcourse import config as config_lib, config_flags
-from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import UsageError
 
 CLUSTER_FLAGS = ("ps_hosts", "worker_hosts", "job_name", "task_index")
@@ -51,6 +50,7 @@ def resolve(given):
         UsageError: a bad config, flag or flag combination.
         DataError: ``model_dir`` holds a damaged model directory.
     """
+    from tfcourse import model_dir as model_dir_lib  # TensorFlow: not for --help (cli imports this)
     overrides = config_flags.overrides(given)
     base = given.get("config")
     if base is None:
