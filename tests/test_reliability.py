@@ -212,7 +212,10 @@ def test_resume_with_other_settings_warns_and_leftovers_are_removed(tmp_path, ca
     leftover.write_text("partial")
     trainer.train(make_config(tmp_path, max_step=20, seed=7, learning_rate=0.02), out=quiet)
     assert capsys.readouterr().err == (
-        "warning: resuming with settings other than the checkpoint's: seed 42 -> 7, "
+        "warning: resuming keeps the model's split (seed 42, data.validation_fraction 0.0): "
+        "seed 7 ignored, so no held-out row is trained on; train a new --model_dir for "
+        "another split\n"
+        "warning: resuming with settings other than the checkpoint's: "
         "learning_rate 0.01 -> 0.02\n")
     assert not leftover.exists()
 

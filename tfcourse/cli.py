@@ -55,7 +55,7 @@ function that runs it on the flag values given (a dict)."""
 COMMANDS = {
     "train": Command("train a model (built-in course data unless the config names a CSV)",
                      CONFIG_FLAGS + ("dry_run", "quiet", "verbose") + CLUSTER_FLAGS +
-                     ("sync", "wait_secs"),
+                     ("sync", "wait_secs", "allow_data_change"),
                      (), _run_train),
     "restore": Command("rebuild a trained model, restore its checkpoint, print what it learned",
                        ("ckpt", "predict", "verbose"), ("ckpt",), _run_restore),
@@ -101,7 +101,8 @@ exit codes: 0 success, 1 data or runtime error, 2 usage or config error, 130 int
 
 def _usage():
     return USAGE.format("\n".join("  {:9s} {}".format(name, command.help)
-                                  for name, command in sorted(COMMANDS.items())))
+                                  for name, command in sorted(COMMANDS.items())) +
+                        "\n  version   print the versions of tfcourse, TensorFlow, Python and numpy")
 
 
 def parse(argv):
@@ -120,6 +121,10 @@ def parse(argv):
         raise UsageError("no command given; 'tfcourse --help' lists the commands")
     if args[0] in ("-h", "--help", "help"):
         print(_usage())
+        return None, {}
+    if args[0] in ("--version", "version"):
+        from tfcourse import version
+        print(version.versions(args[1:]))
         return None, {}
     command = args.pop(0)
     if command not in COMMANDS:
@@ -180,6 +185,8 @@ def main(argv=None):
         command, given = parse(argv)
         if command is None:
             return 0
+        from tfcourse.tf_compat import show_tf_logs  # a command runs: TensorFlow is needed
+        show_tf_logs(given.get("verbose", False))
         return run(command, given)
     except TfcourseError as err:
         return _fail(prefix, str(err), err.exit_code, argv)

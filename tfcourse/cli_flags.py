@@ -75,6 +75,8 @@ flags.DEFINE_float("wait_secs", 30.0, "distributed: how long to wait for ps task
                                      "(seconds)")
 flags.DEFINE_boolean("quiet", False, "train: no progress or log lines, only the final line and "
                                      "errors")
+flags.DEFINE_boolean("allow_data_change", False, "train: resume on data other than the model was "
+                     "trained on, keeping its saved statistics and vocabulary")
 
 CONFIG_FLAGS = (("config",) + tuple(name for name, _ in config_flags.flag_keys()) +
                 tuple(config_flags.SHORT_FORMS))

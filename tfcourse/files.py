@@ -10,6 +10,7 @@ longer run are removed by the next stage made beside them.
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 
 from tfcourse.errors import DataError, UsageError
@@ -26,6 +27,7 @@ def current_umask():
 def atomic_write(path, mode="w", **open_args):
     """Opens a hidden temporary file beside ``path``; renames it to ``path`` when the block ends.
 
+    When ``path`` is a symlink to a regular file, that file is replaced and the link kept.
     The file gets the usual permissions (0666 less the umask), not ``tempfile``'s
     private 0600. If the block raises, the temporary is removed and ``path`` is
     left as it was.
@@ -39,13 +41,15 @@ def atomic_write(path, mode="w", **open_args):
         the open file object.
 
     Raises:
-        DataError: the file cannot be written (directory not writable, disk full, ...),
-            naming ``path``.
+        DataError: the file cannot be written (directory not writable, disk full, ...), or
+            ``path`` is something other than a regular file (``non_regular``), naming
+            ``path`` (never the temporary's name).
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # a symlink to a regular file stays, its file is replaced
+    directory = os.path.dirname(target)
     try:
         handle, tmp_path = tempfile.mkstemp(dir=directory,
-                                            prefix="." + os.path.basename(path) + ".",
+                                            prefix="." + os.path.basename(target) + ".",
                                             suffix=".tmp")
     except OSError as err:
         raise _cannot_write(path, err)
@@ -53,7 +57,10 @@ def atomic_write(path, mode="w", **open_args):
         with os.fdopen(handle, mode, **open_args) as stream:
             yield stream
         os.chmod(tmp_path, 0o666 & ~current_umask())
-        os.replace(tmp_path, path)
+        special = non_regular(target)
+        if special:
+            raise DataError("{}: {}; it is never replaced".format(path, special))
+        os.replace(tmp_path, target)
     except BaseException as err:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)
@@ -72,14 +79,42 @@ def write_text(path, text):
         stream.write(text)
 
 
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def non_regular(path):
+    """What ``path`` is when it exists and is not a regular file (``a FIFO (named pipe)``,
+    ``a symlink to a directory``, ``a symlink to a missing file``...), else None."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    link = stat.S_ISLNK(mode)
+    if link:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return "a symlink to a missing file"
+    for test, kind in _KINDS:
+        if test(mode):
+            return ("a symlink to " if link else "") + kind
+    return None
+
+
 def check_output(path, overwrite):
     """Raises UsageError unless ``path`` can be written as a new file (or replaced with
-    ``overwrite``) in an existing, writable directory."""
-    if os.path.isdir(path):
-        raise UsageError("output {} is a directory, expected a file name".format(path))
+    ``overwrite``) in an existing, writable directory. An existing path that is not a regular
+    file (``non_regular``: a directory, FIFO, socket, device, or a symlink to one) is never
+    replaced, ``overwrite`` or not."""
+    special = non_regular(path)
+    if special:
+        raise UsageError("output {} is {}, not a regular file; it is never replaced: give a "
+                         "file name".format(path, special))
     if os.path.exists(path) and not overwrite:
         raise UsageError("output {} exists; pass --overwrite to replace it".format(path))
-    directory = os.path.dirname(os.path.abspath(path))
+    directory = os.path.dirname(os.path.realpath(path))
     if not os.path.isdir(directory):
         raise UsageError("output {}: directory {} does not exist".format(path, directory))
     if not os.access(directory, os.W_OK | os.X_OK):

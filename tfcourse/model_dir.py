@@ -18,7 +18,7 @@ import re
 
 import yaml
 
-from tfcourse import config as config_lib, files
+from tfcourse import config as config_lib, files, locks
 from tfcourse.data import types
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
@@ -212,7 +212,7 @@ def holds_model(model_dir):
         UsageError: ``model_dir`` is a non-empty directory that is not a tfcourse model
             directory.
     """
-    if not os.path.isdir(model_dir) or not os.listdir(model_dir):
+    if not os.path.isdir(model_dir) or not set(os.listdir(model_dir)) - set(locks.LOCK_FILES):
         return False
     if not os.path.exists(os.path.join(model_dir, SPEC_FILE)):
         raise UsageError("model_dir {} is not empty and holds no tfcourse model; "

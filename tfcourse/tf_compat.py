@@ -5,17 +5,27 @@ reference leg (TensorFlow 1.12) ``tf`` is TensorFlow itself; on TensorFlow
 1.13 and later (including 2.x) it is ``tf.compat.v1`` with v2 behaviour
 disabled, so the same graph-mode code runs on both.
 
-TensorFlow's C++ INFO lines (CPU feature notices and the like) are hidden
-unless ``TF_CPP_MIN_LOG_LEVEL`` is already set; output that a flag asks for,
-such as ``--log_device_placement``, is printed regardless. TensorFlow 2.x
+TensorFlow's own log lines (C++ and Python: CPU feature notices, deprecations, a
+failed events write, a checkpoint it cannot match) are hidden unless the command line
+has ``--verbose`` (then warnings and errors show) or ``TF_CPP_MIN_LOG_LEVEL`` is already
+set; tfcourse reports every failure itself. Output that a flag asks for, such as
+``--log_device_placement``, is printed regardless. TensorFlow 2.x
 builds with oneDNN print a notice at import that no log level hides and may
 change results in the last bits: oneDNN's custom operations are off unless
 ``TF_ENABLE_ONEDNN_OPTS`` is already set (TensorFlow 1.12 ignores it).
 """
 
 import os
+import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+def verbose_asked(argv):
+    """Whether ``argv`` (a command line) asks for ``--verbose``."""
+    return any(arg.lstrip("-") in ("verbose", "verbose=true", "verbose=1", "verbose=True")
+               for arg in argv[1:] if arg.startswith("-"))
+
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1" if verbose_asked(sys.argv) else "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import tensorflow as _tf  # noqa: E402  (the environment must be set first)
@@ -39,7 +49,14 @@ if _version_tuple(TF_VERSION) >= (1, 13):
 else:
     tf = _tf
 
-tf.logging.set_verbosity(tf.logging.ERROR)
+
+
+def show_tf_logs(verbose):
+    """TensorFlow's Python log lines: warnings and errors with ``verbose``, else none."""
+    tf.logging.set_verbosity(tf.logging.WARN if verbose else tf.logging.FATAL)
+
+
+show_tf_logs(verbose_asked(sys.argv))
 
 
 def hash_table(keys, values, default, name=None):
@@ -69,4 +86,4 @@ def hash_table(keys, values, default, name=None):
     return table_class(initializer_class(keys, values), default, name=name)
 
 
-__all__ = ["tf", "TF_VERSION", "hash_table"]
+__all__ = ["tf", "TF_VERSION", "hash_table", "show_tf_logs", "verbose_asked"]

@@ -40,7 +40,7 @@ import re
 
 from tfcourse import files, features
 from tfcourse.commands import restore
-from tfcourse.errors import UsageError
+from tfcourse.errors import DataError, UsageError, reason_of
 from tfcourse.tf_compat import tf
 
 SERVING_TAG = "serve"
@@ -49,6 +49,16 @@ MATRIX_KEY = "matrix"
 # Python 3's keywords, whichever Python runs: async and await are keywords from 3.7 on.
 KEYWORDS = frozenset(keyword.kwlist) | frozenset(["async", "await"])
 SAVED_MODEL_FILES = ("saved_model.pb", "saved_model.pbtxt")
+
+
+def _written(export_dir, write):
+    """Runs ``write()``; a failure (disk full, read-only, ...) becomes one ``DataError`` naming
+    ``export_dir`` (never the staging directory's name) and the reason."""
+    try:
+        write()
+    except (OSError, tf.errors.OpError) as err:
+        raise DataError("export_dir {}: cannot write the SavedModel: {}".format(
+            export_dir, reason_of(err)))
 
 
 def check_export_dir(export_dir, overwrite):
@@ -63,6 +73,9 @@ def check_export_dir(export_dir, overwrite):
             ``overwrite`` is False; or a non-empty directory that holds no
             SavedModel (``saved_model.pb``), which is never replaced.
     """
+    if os.path.islink(export_dir):
+        raise UsageError("export_dir {} is a symlink; it is never replaced: give the directory "
+                         "it points to".format(export_dir))
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise UsageError("export_dir {} is a file; expected a directory for the SavedModel".format(
             export_dir))
@@ -239,8 +252,8 @@ def export(ckpt, export_dir, overwrite=False, out=print):
         stage = files.StagedDirectory(export_dir, "export")
         try:
             os.rmdir(stage.directory)  # SavedModelBuilder refuses a directory that exists
-            write_saved_model(loaded, stage.directory)
-            stage.publish(replace=True)
+            _written(export_dir, lambda: (write_saved_model(loaded, stage.directory),
+                                          stage.publish(replace=True)))
         finally:
             stage.discard()
         out("exported {} (global_step {}) to {}".format(loaded.checkpoint, loaded.global_step,

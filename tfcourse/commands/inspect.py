@@ -15,6 +15,7 @@ import os
 import numpy as np
 
 from tfcourse import fold as fold_lib, model_dir as model_dir_lib, models
+from tfcourse.commands import pinned
 from tfcourse.data.types import encoded_names
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
@@ -230,11 +231,18 @@ def graph_names(graph):
     return found
 
 
-def _show_ops(prefix, config, spec, values, out):
-    """Prints the graph's names; returns them, or None when no graph is available."""
+def _meta_graph(prefix):
+    """The graph of the checkpoint's ``.meta`` file, or None when it has none."""
     meta_path = prefix + ".meta"
-    if os.path.exists(meta_path):
-        graph, source = _graph_from_meta(meta_path), meta_path
+    return _graph_from_meta(meta_path) if os.path.exists(meta_path) else None
+
+
+def _show_ops(prefix, meta_graph, config, spec, values, out):
+    """Prints the graph's names (``meta_graph``, from the checkpoint's ``.meta`` file, else
+    rebuilt); returns them, or None when no graph is available."""
+    meta_path = prefix + ".meta"
+    if meta_graph is not None:
+        graph, source = meta_graph, meta_path
     elif spec is not None:
         graph = _graph_from_tfcourse(config, spec, values)
         source = "inference graph rebuilt from {}".format(model_dir_lib.SPEC_FILE)
@@ -272,8 +280,8 @@ def inspect(path, show_ops=False, out=print):
         DataError: no checkpoint at ``path``, it cannot be read, or its
             ``.meta`` file cannot be imported.
     """
-    prefix = find_prefix(path)
-    variables = read_variables(prefix)
+    prefix, (variables, meta_graph) = pinned.read(path, lambda prefix: (
+        read_variables(prefix), _meta_graph(prefix) if show_ops else None), find=find_prefix)
     values = dict((info.name, value) for info, value in variables)
     global_step = _global_step(values.get("global_step"))
     out("checkpoint: {}".format(prefix))
@@ -284,7 +292,7 @@ def inspect(path, show_ops=False, out=print):
     config, spec = _read_tfcourse_metadata(os.path.dirname(prefix) or ".", out)
     if spec is not None:
         _show_metadata(config, spec, values, out)
-    ops = _show_ops(prefix, config, spec, values, out) if show_ops else None
+    ops = _show_ops(prefix, meta_graph, config, spec, values, out) if show_ops else None
     return InspectResult(prefix=prefix, global_step=global_step,
                          variables=[info for info, _ in variables], ops=ops, config=config,
                          spec=spec)

@@ -5,12 +5,15 @@ included: the graph encodes them); other columns are ignored.
 """
 
 import csv
+import sys
 
 import numpy as np
 
 from tfcourse import data, files, graph as graph_lib, models
 from tfcourse.errors import UsageError
 from tfcourse.commands.restore import open_model, run_outputs, warn, warn_unseen
+
+STDOUT = "-"  # --output - writes the CSV to standard output
 
 
 def read_input(loaded, input_path, with_label, warn=warn):
@@ -74,22 +77,37 @@ def output_columns(spec, outputs):
     return columns
 
 
+def _write_csv(stream, header, new, rows):
+    writer = csv.writer(stream, delimiter=header.delimiter)
+    writer.writerow(list(header.names) + [name for name, _ in new])
+    for row, more in rows:
+        writer.writerow(row + more)
+
+
+def warn_line(line):
+    """Writes ``line`` on stderr (what ``predict --output -`` reports besides its CSV)."""
+    sys.stderr.write(line + "\n")
+
+
 def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn):
     """Writes ``output_path``: the input's rows and columns plus the model's outputs
-    (``output_columns``).
+    (``output_columns``); ``-`` writes them to standard output (and the report to stderr).
 
     The label column may be absent from the input. The output is written to a
-    temporary file and renamed into place, so a failure leaves nothing behind.
+    temporary file and renamed into place, so a failure leaves nothing behind; an
+    existing path that is not a regular file is never replaced (``files.check_output``).
 
     Returns:
         the number of rows written.
 
     Raises:
-        UsageError: ``output_path`` exists and ``overwrite`` is False, or it
-            names an input column that would be overwritten.
+        UsageError: ``output_path`` exists and ``overwrite`` is False, is not a regular
+            file, or the input has a column named as an output.
         DataError: bad CSV, or its columns do not fit the model.
     """
-    files.check_output(output_path, overwrite)
+    to_stdout = output_path == STDOUT
+    if not to_stdout:
+        files.check_output(output_path, overwrite)
     with open_model(ckpt) as loaded:
         dataset, header = read_input(loaded, input_path, False, warn)
         new = output_columns(loaded.spec, run_outputs(loaded, dataset))
@@ -98,11 +116,15 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn
         raise UsageError("{}: already has a column named {}; rename it first".format(
             input_path, ", ".join(repr(name) for name in clash)))
     extra = np.array([values for _, values in new], object).T
-    with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream, delimiter=header.delimiter)
-        writer.writerow(list(header.names) + [name for name, _ in new])
-        for row, more in zip(data.csv_reader.read_text(header).tolist(), extra.tolist()):
-            writer.writerow(row + more)
+    rows = zip(data.csv_reader.read_text(header).tolist(), extra.tolist())
+    if to_stdout:
+        _write_csv(sys.stdout, header, new, rows)
+        sys.stdout.flush()
+        out = warn_line  # the CSV alone goes to standard output
+    else:
+        with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
+            _write_csv(stream, header, new, rows)
     out("wrote {} predictions of {} (global_step {}) to {}".format(
-        len(dataset.x), loaded.checkpoint, loaded.global_step, output_path))
+        len(dataset.x), loaded.checkpoint, loaded.global_step,
+        "standard output" if to_stdout else output_path))
     return len(dataset.x)

@@ -2,12 +2,14 @@
 
 import collections
 import contextlib
+import os
 import sys
 
 import numpy as np
 
 from tfcourse import data, graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
+from tfcourse.commands import pinned
 from tfcourse.errors import TfcourseError, UsageError
 from tfcourse.tf_compat import tf
 
@@ -40,17 +42,21 @@ def open_model(ckpt):
         ckpt: a model directory (its latest checkpoint) or a checkpoint prefix.
 
     Yields:
-        a ``LoadedModel``; feed raw features to ``tg.x`` (standardisation is in the graph).
+        a ``LoadedModel`` of one complete checkpoint, the latest when reading began, also
+        while ``tfcourse train`` saves into the directory (``pinned``); feed raw features to ``tg.x`` (standardisation is in the graph).
 
     Raises:
         DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
     """
-    model_dir, prefix = model_dir_lib.find_checkpoint(ckpt)
+    model_dir = pinned.model_dir_of(ckpt)
+    if not os.path.exists(os.path.join(model_dir, "checkpoint")):
+        model_dir_lib.find_checkpoint(ckpt)  # its message: no checkpoint there
     config, spec = model_dir_lib.read_metadata(model_dir)
     tg = graph_lib.build_inference_for(config, spec)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
         session.run(tg.init_op)
-        model_dir_lib.restore(tg.saver, session, prefix, tg.saved_variables)
+        prefix, _ = pinned.read(ckpt, lambda prefix: model_dir_lib.restore(
+            tg.saver, session, prefix, tg.saved_variables))
         yield LoadedModel(spec=spec, config=config, tg=tg, session=session, checkpoint=prefix,
                           global_step=int(session.run(tg.global_step)))
 

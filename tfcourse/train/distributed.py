@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from tfcourse import graph as graph_lib
+from tfcourse import graph as graph_lib, locks
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
 from tfcourse.train import loop, trainer
@@ -203,6 +203,18 @@ def run(config, spec, out=print, sync=False, wait_secs=30.0):
         out("serving {}".format(spec.cluster["ps"][spec.task_index]))
         server.join()
         return None
+    if spec.is_chief:  # the chief alone writes model_dir: it holds the writer lock
+        lock = locks.WriterLock(config.model_dir).acquire()
+        try:
+            return _run_worker(config, spec, out, sync, wait_secs, lock)
+        finally:
+            lock.release()
+    return _run_worker(config, spec, out, sync, wait_secs)
+
+
+def _run_worker(config, spec, out, sync, wait_secs, lock=None):
+    """A worker's part of ``run``; the chief (``lock``: its ``locks.WriterLock``) also checks
+    and writes ``model_dir``."""
     split, model_spec = _load(config)
     if spec.is_chief:
         _check_model_dir(config.model_dir, model_spec)
@@ -211,6 +223,7 @@ def run(config, spec, out=print, sync=False, wait_secs=30.0):
     tg = build_worker_graph(config, model_spec, spec, sync)
     if spec.is_chief:
         os.makedirs(config.model_dir, exist_ok=True)
+        lock.take_inside(config.model_dir)
         model_dir_lib.remove_partial_files(config.model_dir)
         model_dir_lib.write_metadata(config.model_dir, config, model_spec)
     watchdog = Watchdog(2 * wait_secs + 5, "{} {}".format(spec.job_name, spec.task_index))

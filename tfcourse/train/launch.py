@@ -67,13 +67,15 @@ def _train(config, given):
     from tfcourse.train import console, trainer
     if given.get("quiet") and given.get("verbose"):
         raise UsageError("flags --quiet and --verbose exclude each other")
+    allow = given.get("allow_data_change", False)
     if given.get("quiet"):
-        result = trainer.train(config, out=lambda line: None)
+        result = trainer.train(config, out=lambda line: None, allow_data_change=allow)
         print("trained to global step {}: loss {:.6g}; latest checkpoint {}".format(
             result.global_step, result.loss, result.checkpoint))
         return
     live = console.ProgressLine() if sys.stdout.isatty() else None
-    trainer.train(config, progress=live, verbose=given.get("verbose", False))
+    trainer.train(config, progress=live, verbose=given.get("verbose", False),
+                  allow_data_change=allow)
 
 
 def _train_distributed(config, given):

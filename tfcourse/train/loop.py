@@ -19,6 +19,8 @@ from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
 from tfcourse.train import events
+from tfcourse.train import saving
+from tfcourse.train.summary_writer import CheckedEventsFile
 
 
 def new_run_dir(summary_dir, now=None):
@@ -107,16 +109,17 @@ class TrainingRun(object):
         self.verbose = False
         self.last_loss = float("nan")
         self.last_save = time.time()
+        self.data_record = None  # tfcourse.train.resume.fingerprint of the data, for data.json
 
     def open_writers(self, train=True):
         """Creates the run directory and its writers (``train`` False: only ``eval``, for a
         distributed chief whose session writes ``train``)."""
         self.run_dir = new_run_dir(self.config.summary_dir)
         if train:
-            self.writers["train"] = events.EventsFile(os.path.join(self.run_dir, "train"),
+            self.writers["train"] = CheckedEventsFile(os.path.join(self.run_dir, "train"),
                                                       self.tg.graph)
         if self.validation is not None:
-            self.writers["eval"] = tf.summary.FileWriter(os.path.join(self.run_dir, "eval"))
+            self.writers["eval"] = CheckedEventsFile(os.path.join(self.run_dir, "eval"))
 
     def save(self, step, last=False):
         """Saves a checkpoint; the .meta graph (8 ms here), config.yaml and model.json only with
@@ -124,11 +127,11 @@ class TrainingRun(object):
         directory = self.stage.directory if self.stage else self.config.model_dir
         if not self.saved_meta:  # config.yaml and model.json: once per run
             earlier = [] if self.stage else model_dir_lib.read_runs(self.config.model_dir)
-            model_dir_lib.write_metadata(directory, self.config, self.spec,
-                                       earlier + [self.run_dir])
-        self.checkpoint = self.tg.saver.save(
-            self.session, os.path.join(directory, model_dir_lib.CHECKPOINT_NAME), global_step=step,
-            write_meta_graph=last or not self.saved_meta)
+            saving.write_metadata(directory, self.config, self.spec, earlier + [self.run_dir],
+                                  self.checkpoint, self.data_record)
+        self.checkpoint = saving.save_checkpoint(
+            self.tg.saver, self.session, directory, model_dir_lib.CHECKPOINT_NAME, step,
+            last or not self.saved_meta, self.config.model_dir, self.checkpoint)
         self.saved_meta = True
         self.last_save = time.time()
         if self.stage:
@@ -240,8 +243,7 @@ class TrainingRun(object):
     def diverged(self, step, loss):
         """The error for a non-finite loss or parameter found at ``step``; nothing is saved."""
         weights, bias = self.session.run([self.tg.model.weights, self.tg.model.bias])
-        last = ("the latest checkpoint stays {}".format(self.checkpoint) if self.checkpoint
-                else "no checkpoint was written")
+        last = saving.stays(self.checkpoint)
         csv_unscaled = self.config.data.path is not None and not self.spec.standardize
         hint = ("lower learning_rate (now {:g})".format(self.config.learning_rate) +
                 (" or set data.standardize: true" if csv_unscaled else ""))

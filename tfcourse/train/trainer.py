@@ -14,10 +14,11 @@ last step does all of these.
 import collections
 import sys
 
-from tfcourse import data, files, graph as graph_lib, models
+from tfcourse import data, files, graph as graph_lib, locks, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
 from tfcourse.tf_compat import tf
+from tfcourse.train import degenerate, resume, saving
 from tfcourse.train.loop import TrainingRun
 
 TrainResult = collections.namedtuple(
@@ -53,23 +54,28 @@ def load_data(config):
     return split, spec
 
 
-def _prepare(config):
-    """Everything that can fail on bad input, before anything is created.
+def _prepare(config, warn, allow_data_change=False):
+    """Everything that can fail on bad input, before anything is created (the caller holds
+    the model directory's writer lock).
 
     Returns:
-        ``(split, spec, state, source)``: the data (``split.train`` a
-        ``data.Streamed`` when streaming), the model spec, the model
-        directory's state and the minibatch ``BatchSource`` (None: full batch).
+        ``(config, split, spec, state, source, record)``: the config (a resumed model's
+        split kept: ``resume.kept_split``), the data (``split.train`` a ``data.Streamed``
+        when streaming), the model spec, the model directory's state, the minibatch
+        ``BatchSource`` (None: full batch) and the data's ``resume.fingerprint``.
     """
-    files.check_output_dir(config.model_dir, "model_dir")
     files.check_output_dir(config.summary_dir, "summary_dir")
+    state = model_dir_lib.inspect_model_dir(config.model_dir)
+    config = resume.kept_split(config, state.config, config.model_dir, warn)
     split, spec = load_data(config)
     source = batches.batch_source(split, config.data, config.seed)
-    state = model_dir_lib.inspect_model_dir(config.model_dir)
+    record = resume.fingerprint(config, split)
     if state.spec is not None:
         model_dir_lib.check_compatible(state.spec, spec, config.model_dir)
+        resume.check(config.model_dir, record, allow_data_change, warn)
         spec = state.spec  # what the model learned first (fill values, vocabularies) stays
-    return split, spec, state, source
+    split = split._replace(warnings=list(split.warnings) + degenerate.warnings_for(split, spec))
+    return config, split, spec, state, source, record
 
 
 def _initialize(session, tg, split, spec, state, source):
@@ -136,8 +142,10 @@ def _check_fit(session, tg, config, warn):
         warn(message)
 
 
-def train(config, out=_print, warn=_warn, progress=None, verbose=False):
-    """Trains the model ``config`` describes; see the module docstring.
+def train(config, out=_print, warn=_warn, progress=None, verbose=False,
+          allow_data_change=False):
+    """Trains the model ``config`` describes, holding ``model_dir``'s writer lock
+    (``tfcourse.locks.WriterLock``) from before the data are loaded; see the module docstring.
 
     Args:
         config: a ``tfcourse.config.Config``.
@@ -145,19 +153,30 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         warn: callable taking one line of warning text.
         progress: a ``tfcourse.train.console.ProgressLine`` to keep up to date, or None.
         verbose: also print a line for every checkpoint saved.
+        allow_data_change: resume on data other than the model was trained on
+            (``tfcourse.train.resume``).
 
     Returns:
         a ``TrainResult``.
 
     Raises:
         UsageError: ``model_dir`` is a file or a foreign non-empty directory.
-        DataError: the data are bad, ``model_dir`` holds an incompatible or
-            damaged model, or training diverged (nothing non-finite is saved).
+        DataError: another process trains into ``model_dir``; the data are bad or changed
+            since the model was trained; ``model_dir`` holds an incompatible or damaged
+            model; a write failed (events, checkpoint, metadata); or training diverged
+            (nothing non-finite is saved).
         Interrupted: SIGINT or SIGTERM; a checkpoint of the step reached was saved.
     """
+    files.check_output_dir(config.model_dir, "model_dir")
+    with locks.WriterLock(config.model_dir) as lock:
+        return _train(config, lock, out, warn, progress, verbose, allow_data_change)
+
+
+def _train(config, lock, out, warn, progress, verbose, allow_data_change):
+    """``train`` under the writer lock ``lock``."""
     if progress is not None:
         out, warn = _clearing(progress, out), _clearing(progress, warn)
-    split, spec, state, source = _prepare(config)
+    config, split, spec, state, source, record = _prepare(config, warn, allow_data_change)
     n_rows = data.n_train(split.train)
     tg = graph_lib.build_for(config, spec, source, n_rows=n_rows)
     with tf.Session(graph=tg.graph,
@@ -180,11 +199,12 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
         run = TrainingRun(config, tg, session, spec, split.validation, out)
         run.checkpoint = state.checkpoint
         run.minibatch = source is not None
-        run.progress, run.verbose = progress, verbose
+        run.progress, run.verbose, run.data_record = progress, verbose, record
         with run.stop_on_signals():
             try:
                 if not state.checkpoint:
                     run.stage = model_dir_lib.stage(config.model_dir)
+                    lock.take_inside(run.stage.directory)  # renamed with it into model_dir
                 run.open_writers()
                 for line in split.notes:
                     out(line)
@@ -196,6 +216,9 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False):
                         ", batches of {}".format(config.data.batch_size) if source else "",
                         run.run_dir))
                 step = run.loop(step)
+                run.close()
+            except saving.WriteFailed as err:
+                raise saving.after_write_failure(run, err)
             finally:
                 run.close()
                 if progress is not None:
