@@ -1,6 +1,7 @@
 """tfcourse.files: atomic files and staged directories on a real file system."""
 
 import os
+import re
 import stat
 
 import pytest
@@ -108,3 +109,46 @@ def test_check_output_dir_names_the_setting(tmp_path):
         files.check_output_dir(str(tmp_path / "a_file" / "sub"), "model_dir")
     files.check_output_dir(str(tmp_path / "new" / "dir"), "model_dir")  # creatable: fine
     assert not (tmp_path / "new").exists()  # and nothing was created
+
+
+def _special_paths(tmp_path):
+    """A FIFO, a symlink to /dev/null, a directory, a symlink to a directory, a dangling link."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(str(fifo))
+    to_null, to_dir, dangling = tmp_path / "null", tmp_path / "dirlink", tmp_path / "dangling"
+    os.symlink(os.devnull, str(to_null))
+    (tmp_path / "dir").mkdir()
+    os.symlink(str(tmp_path / "dir"), str(to_dir))
+    os.symlink(str(tmp_path / "missing"), str(dangling))
+    return [(fifo, "a FIFO (named pipe)"), (to_null, "a symlink to a character device"),
+            (tmp_path / "dir", "a directory"), (to_dir, "a symlink to a directory"),
+            (dangling, "a symlink to a missing file")]
+
+
+def test_an_existing_non_regular_output_is_never_replaced(tmp_path):
+    for path, kind in _special_paths(tmp_path):
+        assert files.non_regular(str(path)) == kind
+        for overwrite in (False, True):
+            with pytest.raises(UsageError) as err:
+                files.check_output(str(path), overwrite)
+            assert str(err.value) == ("output {} is {}, not a regular file; it is never "
+                                      "replaced: give a file name".format(path, kind))
+        if kind != "a symlink to a missing file":
+            with pytest.raises(DataError, match=re.escape("{}: {}; it is never replaced".format(
+                    path, kind))):
+                with files.atomic_write(str(path)) as stream:
+                    stream.write("x")
+    assert stat.S_ISFIFO(os.lstat(str(tmp_path / "fifo")).st_mode)
+    assert os.readlink(str(tmp_path / "null")) == os.devnull
+    assert files.non_regular(str(tmp_path / "nothing")) is None
+    assert not [name for name in os.listdir(str(tmp_path)) if name.endswith(".tmp")]
+
+
+def test_a_symlink_to_a_regular_file_keeps_the_link_and_replaces_its_file(tmp_path):
+    target, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    target.write_text("old")
+    os.symlink(str(target), str(link))
+    assert files.non_regular(str(link)) is None
+    files.check_output(str(link), overwrite=True)
+    files.write_text(str(link), "new")
+    assert os.path.islink(str(link)) and target.read_text() == "new"

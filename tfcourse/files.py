@@ -57,7 +57,7 @@ def atomic_write(path, mode="w", **open_args):
         with os.fdopen(handle, mode, **open_args) as stream:
             yield stream
         os.chmod(tmp_path, 0o666 & ~current_umask())
-        special = non_regular(target)
+        special = non_regular(path) or non_regular(target)
         if special:
             raise DataError("{}: {}; it is never replaced".format(path, special))
         os.replace(tmp_path, target)

@@ -2,7 +2,6 @@
 
 import collections
 import contextlib
-import os
 import sys
 
 import numpy as np
@@ -49,8 +48,7 @@ def open_model(ckpt):
         DataError: no checkpoint at ``ckpt``, or not a tfcourse model directory.
     """
     model_dir = pinned.model_dir_of(ckpt)
-    if not os.path.exists(os.path.join(model_dir, "checkpoint")):
-        model_dir_lib.find_checkpoint(ckpt)  # its message: no checkpoint there
+    pinned.read(ckpt, lambda prefix: None)  # a checkpoint is there (else the reason why not)
     config, spec = model_dir_lib.read_metadata(model_dir)
     tg = graph_lib.build_inference_for(config, spec)
     with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
