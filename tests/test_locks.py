@@ -80,7 +80,8 @@ def _wait_for(path, timeout=60):
 
 @pytest.mark.slow
 def test_two_trains_on_one_directory_then_sigkill(tmp_path):
-    args = ["--model_dir=model", "--max_step=30000", "--save_every=1000", "--log_every=100000"]
+    args = ["--model_dir=model", "--max_step=100000000", "--save_every=1000",
+            "--log_every=100000000"]
     first = _start(args, tmp_path)
     try:
         _wait_for(str(tmp_path / "model" / "model.json"))
@@ -94,32 +95,38 @@ def test_two_trains_on_one_directory_then_sigkill(tmp_path):
                         r"tfcourse train \(pid {} on \S+, since [\d: -]+ UTC\); wait for it to "
                         r"end or choose another --model_dir\n$".format(first.pid),
                         second.stderr), second.stderr
+        assert first.poll() is None  # untouched: still training
+        first.send_signal(signal.SIGINT)  # ends the first run, saving a checkpoint
         out, err = first.communicate(timeout=120)
     finally:
         first.kill()
-    assert first.returncode == 0, err
-    assert "saved model/model.ckpt-30000" in out
+    assert first.returncode == 130, err
+    step = int(re.search(r"saved model/model\.ckpt-(\d+)", err).group(1))
     state = open(str(tmp_path / "model" / "checkpoint")).read()
+    assert 'model_checkpoint_path: "model.ckpt-{}"'.format(step) in state
     kept = re.findall(r'all_model_checkpoint_paths: "model.ckpt-(\d+)"', state)
-    assert kept == ["26000", "27000", "28000", "29000", "30000"]
-    for step in kept:
-        assert os.path.exists(str(tmp_path / "model" / "model.ckpt-{}.index".format(step)))
+    assert len(kept) == 5 and int(kept[-1]) == step
+    for kept_step in kept:  # intact: every checkpoint listed is there, none other
+        assert os.path.exists(str(tmp_path / "model" / "model.ckpt-{}.index".format(kept_step)))
+    assert len([name for name in os.listdir(str(tmp_path / "model")) if
+                name.endswith(".index")]) == 5
     assert not os.path.exists(str(tmp_path / "model" / locks.WRITER_LOCK))
     # SIGKILL the holder: the kernel releases its lock, a new train takes it at once
     holder = _start(["--model_dir=model", "--max_step=100000000", "--save_every=100000000"],
                     tmp_path)
     try:
         _wait_for(str(tmp_path / "model" / locks.WRITER_LOCK))
+        time.sleep(0.2)
         assert json.load(open(str(tmp_path / "model" / locks.WRITER_LOCK)))["pid"] == holder.pid
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
     finally:
         holder.kill()
-    after = subprocess.run([TFCOURSE, "train", "--model_dir=model", "--max_step=30010",
-                            "--quiet"], cwd=str(tmp_path), stdout=subprocess.PIPE,
+    after = subprocess.run([TFCOURSE, "train", "--model_dir=model", "--max_step={}".format(
+        step + 10), "--quiet"], cwd=str(tmp_path), stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
     assert after.returncode == 0, after.stderr
-    assert "trained to global step 30010" in after.stdout
+    assert "trained to global step {}".format(step + 10) in after.stdout
 
 
 READER = """
