@@ -71,6 +71,8 @@ class CheckedEventsFile(events.EventsFile):
             WriteFailed: a write failed (disk full, ...), or the file was removed or holds
                 fewer bytes than were written.
         """
+        if self.failed:  # reported already: only wait for the queue (closing)
+            return events.EventsFile.flush(self)
         try:
             super(CheckedEventsFile, self).flush()
         except OSError as err:
@@ -99,20 +101,15 @@ class CheckedEventsFile(events.EventsFile):
         """Flushes (checked) and closes; after a failure already reported, closes quietly."""
         if getattr(self, "_thread", None) is None:
             return
-        if self.failed:
-            self._error = None
-            try:
-                super(CheckedEventsFile, self).close()
-            except OSError:
-                pass
-            return
         try:
-            self.flush()
+            if not self.failed:
+                self.flush()
         finally:
+            self.failed = True  # the base class's close flushes again: quietly now
             self._error = None
             try:
                 super(CheckedEventsFile, self).close()
-            except OSError:
+            except (OSError, DataError):
                 pass
 
 
