@@ -150,6 +150,18 @@ def test_json_coefficients_and_encodings_match_predict(model, tfcourse, tmp_path
         np.testing.assert_allclose(term["coefficient"], weights[j] / std[j], rtol=1e-6)
 
 
+def test_output_dash_writes_the_text_to_standard_output(model, tfcourse, tmp_path):
+    """``--output -``: the same text as the file, on stdout; the report line on stderr."""
+    model_dir = model[1]
+    written = export(tfcourse, model_dir, "json", tmp_path)
+    outcome = tfcourse("export", "--ckpt", model_dir, "--format", "json", "--output", "-")
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == written
+    assert outcome.err.startswith("exported ") and outcome.err.endswith(
+        " as json to standard output\n")
+    assert not os.path.exists("-")
+
+
 _TERM = re.compile(r"^\s*([+−])\s*([0-9.e+-]+)·(.+)$")
 
 

@@ -61,7 +61,8 @@ flags.DEFINE_string("input", None, "CSV file with a header row and the model's f
 flags.DEFINE_string("output", None, "file to write: predict's CSV (the input's columns plus "
                                     "prediction, then probability, or probability_<class> per "
                                     "class of a softmax model), plot's PNG, export's formula, "
-                                    "Python, SQL or JSON file, or eject's script")
+                                    "Python, SQL or JSON file, or eject's script; - : standard output "
+                                    "(predict, export's text formats)")
 flags.DEFINE_boolean("overwrite", False, "replace --output or --export_dir if it exists")
 flags.DEFINE_boolean("show_ops", False, "also list the graph's op and tensor names")
 flags.DEFINE_string("export_dir", None, "directory to write the SavedModel into")

@@ -11,9 +11,17 @@ import contextlib
 import os
 import shutil
 import stat
+import sys
 import tempfile
 
 from tfcourse.errors import DataError, UsageError
+
+STDOUT = "-"  # an --output of "-" is standard output (predict's CSV, export's text formats)
+
+
+def report_line(line):
+    """Writes ``line`` on stderr: the report of a command whose output is standard output."""
+    sys.stderr.write(line + "\n")
 
 
 def current_umask():

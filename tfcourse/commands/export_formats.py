@@ -20,6 +20,7 @@ into one linear expression per pair, which cannot overflow into NaN).
 
 import json
 import re
+import sys
 
 from tfcourse import fold as fold_lib
 
@@ -237,7 +238,8 @@ def folded_model(loaded):
 
 
 def export_text(ckpt, fmt, output, overwrite=False, out=print):
-    """Writes the model at ``ckpt`` as ``fmt`` (one of ``FORMATS``) into the file ``output``.
+    """Writes the model at ``ckpt`` as ``fmt`` (one of ``FORMATS``) into the file ``output``
+    (``-``: standard output, the report line then on stderr).
 
     Returns:
         the text written (str).
@@ -248,10 +250,17 @@ def export_text(ckpt, fmt, output, overwrite=False, out=print):
     """
     from tfcourse import files
     from tfcourse.commands import restore
-    files.check_output(output, overwrite)
+    to_stdout = output == files.STDOUT
+    if not to_stdout:
+        files.check_output(output, overwrite)
     with restore.open_model(ckpt) as loaded:
         text = RENDER[fmt](folded_model(loaded))
-    files.write_text(output, text)
-    out("exported {} (global_step {}) as {} to {}".format(loaded.checkpoint, loaded.global_step,
-                                                          fmt, output))
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        out = files.report_line  # the text alone goes to standard output
+    else:
+        files.write_text(output, text)
+    out("exported {} (global_step {}) as {} to {}".format(
+        loaded.checkpoint, loaded.global_step, fmt, "standard output" if to_stdout else output))
     return text

@@ -13,7 +13,6 @@ from tfcourse import data, files, graph as graph_lib, models
 from tfcourse.errors import UsageError
 from tfcourse.commands.restore import open_model, run_outputs, warn, warn_unseen
 
-STDOUT = "-"  # --output - writes the CSV to standard output
 
 
 def read_input(loaded, input_path, with_label, warn=warn):
@@ -84,11 +83,6 @@ def _write_csv(stream, header, new, rows):
         writer.writerow(row + more)
 
 
-def warn_line(line):
-    """Writes ``line`` on stderr (what ``predict --output -`` reports besides its CSV)."""
-    sys.stderr.write(line + "\n")
-
-
 def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn):
     """Writes ``output_path``: the input's rows and columns plus the model's outputs
     (``output_columns``); ``-`` writes them to standard output (and the report to stderr).
@@ -105,7 +99,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn
             file, or the input has a column named as an output.
         DataError: bad CSV, or its columns do not fit the model.
     """
-    to_stdout = output_path == STDOUT
+    to_stdout = output_path == files.STDOUT
     if not to_stdout:
         files.check_output(output_path, overwrite)
     with open_model(ckpt) as loaded:
@@ -120,7 +114,7 @@ def predict(ckpt, input_path, output_path, overwrite=False, out=print, warn=warn
     if to_stdout:
         _write_csv(sys.stdout, header, new, rows)
         sys.stdout.flush()
-        out = warn_line  # the CSV alone goes to standard output
+        out = files.report_line  # the CSV alone goes to standard output
     else:
         with files.atomic_write(output_path, "w", newline="", encoding="utf-8") as stream:
             _write_csv(stream, header, new, rows)
