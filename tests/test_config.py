@@ -46,7 +46,7 @@ def test_linear_yaml_documents_every_key_and_matches_defaults():
     ("max_step: true\n", r"max_step = True: expected an integer"),
     ("learning_rate: -0.1\n", r"learning_rate = -0.1: expected a number > 0"),
     ("learning_rate: .nan\n", r"learning_rate = nan: expected a finite number"),
-    ("learning_rate: 1e-2\n", r"learning_rate = '1e-2': expected a number \(YAML needs a dot"),
+    ("learning_rate: 1e-2\n", r"learning_rate = '1e-2': expected a number > 0 or auto \(YAML needs a dot"),
     ("model: forest\n", r"model = 'forest': expected one of: linear, logistic"),
     ("freeze: bias\n", r"freeze = 'bias': expected a list of strings"),
     ("freeze: [weight]\n", r"freeze = \['weight'\]: expected a list of any of: weights, bias"),

@@ -18,13 +18,15 @@ from tfcourse import config as config_lib, config_flags
 FLAGS = flags.FLAGS
 
 _DEFINE = {"int": flags.DEFINE_integer, "float": flags.DEFINE_float, "bool": flags.DEFINE_boolean,
-           "str": flags.DEFINE_string, "path": flags.DEFINE_string, "str_list": flags.DEFINE_list}
+           "str": flags.DEFINE_string, "path": flags.DEFINE_string, "str_list": flags.DEFINE_list,
+           "rate": flags.DEFINE_string, "nonnegative": flags.DEFINE_float}
 
 for _key in config_lib.SCHEMA:
     if _key.choices and _key.kind == "str":
         flags.DEFINE_enum(_key.name, _key.default, _key.choices, _key.help)
     else:
-        _DEFINE[_key.kind](_key.name, _key.default, _key.help)
+        _DEFINE[_key.kind](_key.name, str(_key.default) if _key.kind == "rate" else _key.default,
+                           _key.help)
 
 
 def _define_data_flag(name, key):

@@ -59,7 +59,9 @@ def _key(name, kind, default, help, minimum=None, choices=None, maximum=INT64_MA
 SCHEMA = (
     _key("model", "str", "linear", "model to build", choices=MODELS),
     _key("max_step", "int", 1000, "global step to train to (steps)", minimum=1),
-    _key("learning_rate", "float", 0.01, "gradient-descent learning rate (> 0)", minimum=0.0),
+    _key("learning_rate", "rate", 0.01,
+         "gradient-descent learning rate (> 0), or auto: 1/L, L the largest curvature of the "
+         "loss on the training rows (computed before the first step)", minimum=0.0),
     _key("seed", "int", 42, "random seed for data, initial values and splits", minimum=0,
          maximum=2 ** 32 - 1),
     _key("model_dir", "path", "./tmp/model/", "directory for checkpoints and the resolved config"),
@@ -88,6 +90,29 @@ SCHEMA = (
     _key("save_every_secs", "float", 60.0,
          "save a checkpoint when this many seconds have passed since the last one (and always "
          "at the end); null: by steps only (save_every)", minimum=0.0),
+    _key("check_learning_rate", "bool", True,
+         "refuse a linear model's learning_rate above 2/L (where gradient descent diverges); "
+         "false: train anyway"),
+    _key("l2", "nonnegative", 0.0, "L2 penalty strength: l2 * sum(weights^2) joins the loss "
+         "(the bias is not penalised; 0: off)"),
+    _key("l1", "nonnegative", 0.0, "L1 penalty strength: l1 * sum(|weights|), by a proximal "
+         "step (the bias is not penalised; 0: off)"),
+    _key("learning_rate_decay", "str", "none",
+         "learning-rate schedule over the global step: none, exponential "
+         "(rate * decay_rate^(step / decay_steps)) or inverse_time "
+         "(rate / (1 + decay_rate * step / decay_steps))",
+         choices=("none", "exponential", "inverse_time")),
+    _key("decay_rate", "float", 0.96, "factor of learning_rate_decay (> 0)", minimum=0.0),
+    _key("decay_steps", "int", 1000, "steps of learning_rate_decay's period (steps)", minimum=1),
+    _key("tolerance", "nonnegative", 0.0,
+         "stop before max_step when the training objective fell by less than this share over "
+         "the last 100 steps (0: off)"),
+    _key("early_stopping_metric", "str", "loss",
+         "validation metric early stopping watches: loss or a reported metric (accuracy, r2, "
+         "...); lower is better for loss, log_loss, mse, rmse, mae, higher for the others"),
+    _key("early_stopping_patience", "int", 0,
+         "stop after this many evaluations without a better early_stopping_metric, keeping the "
+         "best checkpoint in <model_dir>/best/ (0: off)", minimum=0),
 )
 
 DATA_SCHEMA = (

@@ -10,7 +10,8 @@ import os
 
 from tfcourse.errors import UsageError
 
-_EXPECTED = {"int": "an integer", "float": "a number", "fraction": "a number with 0 <= f < 1",
+_EXPECTED = {"int": "an integer", "float": "a number", "rate": "a number > 0 or auto",
+             "nonnegative": "a number >= 0", "fraction": "a number with 0 <= f < 1",
              "bool": "true or false", "str": "a string", "path": "a path (string)",
              "str_list": "a list of strings", "kind_map": "a mapping of column names to types",
              "class_weight": "balanced or a mapping of classes to weights > 0",
@@ -42,6 +43,20 @@ def check_value(key, value, where):
             return None
         fail(_EXPECTED[key.kind])
     kind = key.kind
+    if kind == "rate":
+        if value == "auto":
+            return value
+        if isinstance(value, str) and where.startswith("flag"):  # a flag's text
+            try:
+                value = float(value)
+            except ValueError:
+                fail(_EXPECTED[kind])
+        kind = "float"
+    if kind == "nonnegative":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                math.isfinite(value) and value >= 0):
+            fail(_EXPECTED[kind])
+        return float(value)
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             exponent = isinstance(value, (str, float)) and "e" in str(value).lower()
@@ -52,7 +67,7 @@ def check_value(key, value, where):
             fail("an integer <= {}".format(key.maximum))
     elif kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            fail(_EXPECTED[kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
+            fail(_EXPECTED[key.kind] + (" (YAML needs a dot in exponents: 1.0e-2)"
                                      if isinstance(value, str) else ""))
         value = float(value)
         if not math.isfinite(value):

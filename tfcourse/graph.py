@@ -21,7 +21,7 @@ builder makes a worker's graph: variables on the ps tasks, minibatches fed to ``
 
 import collections
 
-from tfcourse import features as features_lib, graph_inputs
+from tfcourse import features as features_lib, graph_inputs, optimizers
 from tfcourse.data.types import DEFAULT_NA_VALUES, as_columns, encoded_names, text_columns
 from tfcourse.graph_inference import (  # noqa: F401  (the inference graph: API)
     InferenceGraph, build_inference, build_inference_for, feed)
@@ -36,7 +36,8 @@ TrainGraph = collections.namedtuple(
     "TrainGraph", "graph x x_text y w features encoded x_init x_text_init y_init w_init "
                   "data_init model "
                   "global_step train_op steps train_loop after summary_op saver saved_variables "
-                  "init_op mean std input_init optimizer ready")
+                  "init_op mean std input_init optimizer ready base_rate learning_rate "
+                  "penalty objective best_saver")
 TrainGraph.__doc__ = """Handles on the ops of a built training graph.
 
 Attributes:
@@ -74,12 +75,31 @@ Attributes:
     optimizer: the optimizer (a ``SyncReplicasOptimizer`` with ``sync_replicas``).
     ready: 1-D string tensor naming the global variables not initialised yet
         (empty when a distributed worker may start).
+    base_rate: the float32 base learning rate variable (``optimizers.set_base_rate``).
+    learning_rate: float32, the scheduled rate at the step reached (after the loop's steps).
+    penalty: float32, ``l2 * sum(W^2) + l1 * sum(|W|)`` of the current weights.
+    objective: float32, ``after.loss`` plus the penalty after the loop's steps (the
+        penalised training objective; summarised as ``loss/objective`` when a penalty is on).
+    best_saver: a second ``tf.train.Saver`` of ``saved_variables`` for the best checkpoint
+        (``<model_dir>/best/``, kept apart from the rolling ones), or None without ``keep_best``.
 """
 
 Snapshot = collections.namedtuple("Snapshot", "loss weights bias")
 
+Regularization = collections.namedtuple("Regularization", "l1 l2 decay decay_rate decay_steps")
+Regularization.__doc__ = """Penalties on the weights (``l1``, ``l2``: floats >= 0) and the
+learning-rate schedule (``decay``: one of ``optimizers.DECAYS``; ``decay_rate``, ``decay_steps``)
+of a training graph; see ``tfcourse.optimizers``."""
+NO_REGULARIZATION = Regularization(0.0, 0.0, "none", 0.96, 1000)
 
-def _add_summaries(snapshot, model):
+
+def regularization_of(config):
+    """The ``Regularization`` a resolved config asks for."""
+    return Regularization(config.l1, config.l2, config.learning_rate_decay, config.decay_rate,
+                          config.decay_steps)
+
+
+def _add_summaries(snapshot, model, objective=None, learning_rate=None):
     """Adds the loss scalar (tag ``loss/loss``, in the course's ``loss`` scope) and a
     histogram per variable, tagged with the variable's tensor name as Keras'
     TensorBoard callback does (``linear_model/weights_0`` for ``linear_model/weights:0``).
@@ -89,6 +109,11 @@ def _add_summaries(snapshot, model):
     """
     with tf.name_scope("loss/"):
         tf.summary.scalar("loss", snapshot.loss)
+        if objective is not None:
+            tf.summary.scalar("objective", objective)
+    if learning_rate is not None:
+        with tf.name_scope("optimizer/"):
+            tf.summary.scalar("learning_rate", learning_rate)
     for value, variable in ((snapshot.weights, model.weights), (snapshot.bias, model.bias)):
         safe = tf.where(tf.is_finite(value), value, tf.zeros_like(value))
         tf.summary.histogram(variable.name.replace(":", "_"), safe)
@@ -97,7 +122,7 @@ def _add_summaries(snapshot, model):
 def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
           standardize=False, batch_source=None, n_rows=None, device_fn=None,
           train_loop=None, sync_replicas=0, na_values=DEFAULT_NA_VALUES, n_classes=2,
-          weighted=False, class_weights=None):
+          weighted=False, class_weights=None, regularization=None, keep_best=False):
     """Builds the training graph in a fresh ``tf.Graph``.
 
     Args:
@@ -105,7 +130,8 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         columns: tuple of ``tfcourse.data.types.Column``, the raw input columns (or an
             int n: n numeric columns, ``as_columns``); the model has one weight per
             encoded feature (``encoded_names(columns)``).
-        learning_rate: gradient-descent learning rate (float > 0).
+        learning_rate: gradient-descent learning rate (float > 0), the schedule's base;
+            0 for one loaded later (``learning_rate: auto``, ``optimizers.set_base_rate``).
         seed: graph-level seed; op-level seeds derive from it (int).
         freeze: names of model variables ("weights", "bias") to leave out of
             the optimizer's var_list; they keep their initial value. At least
@@ -134,6 +160,9 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
             weights, or None (``graph_parts.row_weights``).
         n_classes: number of classes of a softmax model (int >= 2; the
             labels are its class indices); other models ignore it.
+        regularization: a ``Regularization`` (penalties, learning-rate schedule), or None:
+            neither.
+        keep_best: add ``best_saver`` (early stopping keeps the best checkpoint).
 
     Returns:
         a ``TrainGraph``.
@@ -170,14 +199,25 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
 
         var_list = [var for name, var in (("weights", model.weights), ("bias", model.bias))
                     if name not in freeze]
+        reg = regularization or NO_REGULARIZATION
         with tf.variable_scope("optimizer"):
-            optimizer = tf.train.GradientDescentOptimizer(learning_rate)
-            if sync_replicas:
+            base_rate = optimizers.base_rate_variable(learning_rate)
+
+            def rate_at(step):
+                return optimizers.scheduled_rate(base_rate, step, reg.decay, reg.decay_rate,
+                                                 reg.decay_steps)
+            optimizer = optimizers.GradientDescent(rate_at, global_step, model.weights, reg.l1,
+                                                   reg.l2)
+            if sync_replicas:  # a tf.train.Optimizer to wrap: L2 only (l1 is refused there)
+                loss = optimizer.smooth_loss(model.loss)
                 optimizer = tf.train.SyncReplicasOptimizer(
-                    optimizer, replicas_to_aggregate=sync_replicas,
+                    optimizer.plain(), replicas_to_aggregate=sync_replicas,
                     total_num_replicas=sync_replicas)
-            train_op = optimizer.minimize(model.loss, global_step=global_step,
-                                          var_list=var_list, name="train")
+                train_op = optimizer.minimize(loss, global_step=global_step, var_list=var_list,
+                                              name="train")
+            else:
+                train_op = optimizer.minimize(model.loss, global_step=global_step,
+                                              var_list=var_list, name="train")
             steps, loop = (train_loop_ops(batch_loss, optimizer, var_list, global_step, model)
                            if with_loop else (None, None))
         if loop is None:
@@ -188,9 +228,16 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
                 after = Snapshot(loss=tf.identity(loop.loss) if iterator else loss_again(),
                                  weights=model.weights.read_value(),
                                  bias=model.bias.read_value())
-        _add_summaries(after, model)
+        penalty = optimizers.penalty(model.weights, reg.l1, reg.l2)
+        objective = tf.add(after.loss, optimizers.penalty(after.weights, reg.l1, reg.l2),
+                           name="objective")
+        with tf.control_dependencies(list(loop or [])):
+            rate_now = rate_at(global_step.read_value())
+        _add_summaries(after, model, objective if reg.l1 or reg.l2 else None,
+                       rate_now if reg.decay != "none" else None)
         summary_op = tf.summary.merge_all()
         saver, saved = saver_for(global_step, model, statistics, max_to_keep, sharded=distributed)
+        best_saver = saver_for(global_step, model, statistics, 1)[0] if keep_best else None
         init_op = tf.group(tf.global_variables_initializer(), tf.tables_initializer(),
                            name="init")
         ready = (tf.identity(tf.report_uninitialized_variables(tf.global_variables()), "ready")
@@ -206,16 +253,21 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
                       summary_op=summary_op, saver=saver, saved_variables=saved,
                       init_op=init_op, mean=mean, std=std,
                       input_init=iterator.initializer if iterator else None,
-                      optimizer=optimizer, ready=ready)
+                      optimizer=optimizer, ready=ready, base_rate=base_rate,
+                      learning_rate=rate_now, penalty=penalty, objective=objective,
+                      best_saver=best_saver)
 
 
 def build_for(config, spec, batch_source=None, n_rows=None, device_fn=None, sync_replicas=0):
     """``build`` for a resolved config and a model spec (``tfcourse.model_dir.ModelSpec``)."""
-    return build(config.model, spec.columns, config.learning_rate, config.seed,
+    rate = 0.0 if config.learning_rate == "auto" else config.learning_rate
+    return build(config.model, spec.columns, rate, config.seed,
                  config.freeze, config.max_to_keep, spec.standardize, batch_source, n_rows,
                  device_fn=device_fn, sync_replicas=sync_replicas,
                  na_values=config.data.na_values, n_classes=len(spec.classes or ()) or 2,
-                 weighted=spec.weight is not None, class_weights=spec.class_weights)
+                 weighted=spec.weight is not None, class_weights=spec.class_weights,
+                 regularization=regularization_of(config),
+                 keep_best=config.early_stopping_patience > 0 and device_fn is None)
 
 
 def session_config(log_device_placement=False):

@@ -5,7 +5,7 @@ import collections
 
 from tfcourse.tf_compat import tf
 
-LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite recorded")
+LoopOutputs = collections.namedtuple("LoopOutputs", "steps_done loss finite recorded global_step")
 LoopOutputs.__doc__ = """What one run of the loop returns.
 
 Attributes:
@@ -16,6 +16,8 @@ Attributes:
     recorded: OrderedDict {name: ``[steps_done]`` float32}: per step, the value each
         recorded scalar had when that step started (``loss`` first: step i's loss is the
         loss at ``global_step`` + i before the run), in order of the steps.
+    global_step: int64, its value after the steps (read from the increment itself: a read
+        of the variable may be scheduled before the loop).
 """
 
 
@@ -44,7 +46,8 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
 
     Args:
         loss_fn: callable building the loss (float32 scalar) of one step.
-        optimizer: a ``tf.train.Optimizer``.
+        optimizer: a ``tf.train.Optimizer``, or an ``optimizers.GradientDescent`` (its
+            ``minimize`` takes ``steps_done``, the step's offset in the run, for the schedule).
         var_list: the variables to train.
         global_step: int64 variable, advanced by the steps done after the loop.
         model: the ``tfcourse.models.Model`` whose weights and bias are checked.
@@ -66,7 +69,7 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
         loss = loss_fn()
         values = dict((name, record[name](done)) for name in names[1:])
         values["loss"] = loss
-        step = optimizer.minimize(loss, var_list=var_list)
+        step = optimizer.minimize(loss, var_list=var_list, steps_done=done)
         writes = [tf.scatter_update(buffer, done, values[name]).op
                   for name, buffer in zip(names, buffers)]
         with tf.control_dependencies([step] + writes):
@@ -86,5 +89,5 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
                   (loss, model.weights.read_value(), model.bias.read_value())]
         outputs = LoopOutputs(steps_done=tf.identity(done), loss=loss,
                               finite=tf.reduce_all(tf.stack(checks), name="finite"),
-                              recorded=recorded)
+                              recorded=recorded, global_step=tf.identity(advance))
     return steps, outputs

@@ -4,7 +4,10 @@ A model directory holds
     checkpoint, model.ckpt-<step>.{index,data-*,meta}   written by tf.train.Saver
                                                         (relative paths: it can be moved)
     config.yaml   the resolved config of the last training run (a valid --config)
-    model.json    the model spec: model type, feature and label names, statistics
+    model.json    the model spec: model type, feature and label names, statistics; after
+                  training on rows in memory the optimality certificate ("optimality")
+    best/         with early stopping: the best evaluated checkpoint, itself a complete model
+                  directory (its model.json says "best": step, metric, value)
 
 A new model directory is assembled in a hidden staging directory beside it and
 renamed into place at its first checkpoint, so a failed run never leaves a
@@ -27,6 +30,7 @@ CONFIG_FILE = "config.yaml"
 SPEC_FILE = "model.json"
 CHECKPOINT_NAME = "model.ckpt"
 SPEC_FORMAT = 2  # 1: numeric columns only (read as such)
+BEST_DIR = "best"  # the best checkpoint's model directory inside a model directory
 
 ModelSpec = collections.namedtuple(
     "ModelSpec", "model feature_names label standardize columns classes weight class_weights")
@@ -105,6 +109,25 @@ def read_metadata(directory):
         raise DataError("{}: inconsistent model directory: {} says model {!r}, {} says {!r}".format(
             directory, CONFIG_FILE, config.model, SPEC_FILE, spec.model))
     return config, spec
+
+
+def record(directory, name, value):
+    """Sets ``name`` to ``value`` (JSON) in ``directory``'s ``model.json``, atomically (the
+    optimality certificate, the best checkpoint's step and metric)."""
+    path = os.path.join(directory, SPEC_FILE)
+    with open(path) as handle:
+        document = json.load(handle)
+    document[name] = value
+    files.write_text(path, json.dumps(document, indent=2) + "\n")
+
+
+def read_record(directory, name):
+    """``name``'s value in ``directory``'s ``model.json``, or None (missing or unreadable)."""
+    try:
+        with open(os.path.join(directory, SPEC_FILE)) as handle:
+            return json.load(handle).get(name)
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def read_runs(directory):

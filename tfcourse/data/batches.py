@@ -86,6 +86,17 @@ def _training_chunks(streamed, chunk_rows):
         yield carry[0]
 
 
+def one_pass(streamed, chunk_rows=UNSHUFFLED_CHUNK_ROWS):
+    """The training rows of a ``Streamed`` file once, in file order, as ``(x, [text,] y,
+    [weight])`` chunks of ``chunk_rows`` rows (the statistics pass of ``learning_rate: auto``
+    and of the optimality certificate).
+
+    Raises:
+        DataError: the file no longer reads as it did when it was checked.
+    """
+    return _training_chunks(streamed, chunk_rows)
+
+
 def _epoch_parts(train, shuffle_buffer, seed, epoch):
     """The shuffled parts of one epoch of ``train`` (a ``Dataset`` or ``Streamed``) as
     tuples of arrays (``_arrays``)."""

@@ -110,6 +110,7 @@ class TrainingRun(object):
         self.last_loss = float("nan")
         self.last_save = time.time()
         self.data_record = None  # tfcourse.train.resume.fingerprint of the data, for data.json
+        self.stopping = None  # a tfcourse.train.stopping.Stopping: tolerance, early stopping
 
     def open_writers(self, train=True):
         """Creates the run directory and its writers (``train`` False: only ``eval``, for a
@@ -167,6 +168,8 @@ class TrainingRun(object):
         self.writers["eval"].add_summary(summary, global_step=step)
         self.out("eval step {} ({} validation rows)  loss {:.6g}  {}".format(
             step, len(self.validation.x), loss, metrics.format_metrics(self.eval_metrics)))
+        if self.stopping is not None:
+            self.stopping.after_evaluation(step, loss, self.eval_metrics, self)
 
     def run_steps(self, step, steps, report):
         """Runs ``steps`` steps in one ``session.run``, writes the scalars they recorded at
@@ -189,6 +192,8 @@ class TrainingRun(object):
         self.check_finite(step, loop)
         if steps:
             self.last_loss = float(loop.loss)
+            if self.stopping is not None:
+                self.stopping.after_steps(loop.loss)
         if self.progress is not None and steps:
             self.progress.update(end, config.max_step, loop.loss)
         self.write_scalars(step, loop.recorded, started, time.time())
@@ -228,10 +233,13 @@ class TrainingRun(object):
 
     def after_boundary(self, step):
         config = self.config
+        if self.stopping is not None:
+            self.stopping.at_boundary(step, self.session, self.tg)
         if self.validation is not None and _due(step, config.eval_every, config.max_step):
             self.evaluate(step)
-        if _due(step, config.save_every, config.max_step) and step != self.start_step:
-            self.save(step, last=step == config.max_step)
+        stopped = self.stopping is not None and self.stopping.stopped
+        if (_due(step, config.save_every, config.max_step) or stopped) and step != self.start_step:
+            self.save(step, last=step == config.max_step or stopped)
 
     def save_if_time(self, step):
         """Saves at ``step`` when ``save_every_secs`` have passed since the last save."""
@@ -268,8 +276,10 @@ class TrainingRun(object):
         self.run_steps(step, 0, report=not self.minibatch)  # a minibatch loss needs a step
         self.after_boundary(step)
         chooser = StepsPerRun(self.config.steps_per_run)
-        while step < self.config.max_step:
+        while step < self.config.max_step and not (self.stopping and self.stopping.stopped):
             target = _next_boundary(step, self.config, self.validation is not None)
+            if self.stopping is not None:
+                target = min(target, self.stopping.next_check(step))
             while step < target:
                 steps = min(chooser.steps, target - step)
                 started = time.time()

@@ -14,11 +14,11 @@ last step does all of these.
 import collections
 import sys
 
-from tfcourse import data, files, graph as graph_lib, locks, models
+from tfcourse import data, files, graph as graph_lib, locks, models, optimizers
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
 from tfcourse.tf_compat import tf
-from tfcourse.train import degenerate, resume, saving
+from tfcourse.train import certificate, degenerate, resume, saving, stopping
 from tfcourse.train.loop import TrainingRun
 
 TrainResult = collections.namedtuple(
@@ -190,6 +190,7 @@ def _train(config, lock, out, warn, progress, verbose, allow_data_change):
                 config.model_dir, step, config.max_step))
             return _result(session, tg, step, None, state.checkpoint, None,
                            isinstance(split.train, data.Streamed))
+        problem, rate = _prepare_rate(session, tg, split, spec, config, out, warn)
         if state.checkpoint:
             out("resuming from {} at global step {}".format(state.checkpoint, step))
             tg.saver.recover_last_checkpoints(
@@ -200,6 +201,7 @@ def _train(config, lock, out, warn, progress, verbose, allow_data_change):
         run.checkpoint = state.checkpoint
         run.minibatch = source is not None
         run.progress, run.verbose, run.data_record = progress, verbose, record
+        run.stopping = stopping.Stopping(config, minibatch=source is not None)
         with run.stop_on_signals():
             try:
                 if not state.checkpoint:
@@ -227,8 +229,34 @@ def _train(config, lock, out, warn, progress, verbose, allow_data_change):
             out("saved {}".format(run.checkpoint))
         if not isinstance(split.train, data.Streamed):
             _check_fit(session, tg, config, warn)
+        _finish(session, tg, problem, config, rate, step, run.stopping, out)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,
                        isinstance(split.train, data.Streamed), run.last_loss)
+
+
+def _prepare_rate(session, tg, split, spec, config, out, warn):
+    """The training rows' ``optimum.Problem`` (or None) and the learning rate, loaded into the
+    graph; the early-stopping settings checked. Nothing is written yet.
+
+    Raises:
+        UsageError: see ``certificate.learning_rate`` and ``stopping.check_metric``.
+    """
+    problem = certificate.gather(session, tg, split, spec, config)
+    rate = certificate.learning_rate(config, problem, out, warn)
+    optimizers.set_base_rate(session, tg.base_rate, rate)
+    stopping.check_metric(config, session, tg, spec, split.validation)
+    return problem, rate
+
+
+def _finish(session, tg, problem, config, rate, step, stopper, out):
+    """The optimality line (recorded in ``model.json``), then why training stopped."""
+    if certificate.can_certify(problem):
+        line, record = certificate.certify(session, tg, problem, config, rate, step)
+        out(line)
+        model_dir_lib.record(config.model_dir, "optimality", record)
+    final = stopper.final_line(step)
+    if final:
+        out(final)
 
 
 def _result(session, tg, step, run_dir, checkpoint, eval_metrics, streamed=False,
