@@ -21,6 +21,7 @@ data without L2 have no minimum; a linear program (margin >= 1 feasible) detects
 """
 
 import collections
+import warnings
 
 import numpy as np
 
@@ -172,9 +173,11 @@ def _newton(p, theta, tolerance=1e-12, max_iterations=100):
     return theta
 
 
-def _fista(p, theta, max_iterations=200000, tolerance=1e-11):
-    """Proximal gradient with Nesterov momentum and adaptive restart; step 1/L."""
+def _fista(p, theta, max_iterations=100000, tolerance=1e-12):
+    """Proximal gradient with Nesterov momentum and adaptive restart; step 1/L; stops when the
+    gradient mapping is ``tolerance`` of the gradient at the start."""
     step = 1.0 / lipschitz(p.model, p.gram, p.l2)
+    tolerance *= max(np.linalg.norm(smooth_gradient(p, theta)), 1e-300)
     mask = np.ones_like(theta)
     mask[-1] = 0.0  # the bias is not penalised
     x, y, t = theta, theta.copy(), 1.0
@@ -223,8 +226,10 @@ def separable(p):
         result = linprog(np.zeros(n_vars), A_ub=constraints, b_ub=-np.ones(len(constraints)),
                          bounds=[(None, None)] * n_vars, method="highs")
     except ValueError:  # scipy before 1.6 (the reference leg's 1.5) has no HiGHS
-        result = linprog(np.zeros(n_vars), A_ub=constraints, b_ub=-np.ones(len(constraints)),
-                         bounds=[(None, None)] * n_vars, method="interior-point")
+        with warnings.catch_warnings():  # its interior point warns of ill-conditioning
+            warnings.simplefilter("ignore")
+            result = linprog(np.zeros(n_vars), A_ub=constraints, b_ub=-np.ones(len(constraints)),
+                             bounds=[(None, None)] * n_vars, method="interior-point")
     return result.status == 0
 
 

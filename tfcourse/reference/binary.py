@@ -152,13 +152,42 @@ def linear_propagate(w, b, X, Y):
     return grads, float(np.mean(residual ** 2))
 
 
+def penalty(w, l1=0.0, l2=0.0):
+    """The penalty l2 * sum(w^2) + l1 * sum(|w|) of the weights (the bias is not penalised).
+
+    Args:
+        w: Weights, any shape.
+        l1, l2: Penalty strengths, >= 0.
+
+    Returns:
+        python float.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    return float(l2 * np.sum(w ** 2) + l1 * np.sum(np.abs(w)))
+
+
+def proximal_step(w, dw, learning_rate, l1=0.0, l2=0.0):
+    """One proximal gradient step on cost + :func:`penalty`: the L2 term enters the gradient,
+    the L1 term is soft-thresholding (what ``tf.train.ProximalGradientDescentOptimizer``
+    applies with ``l1_regularization_strength``):
+    v = w - learning_rate * (dw + 2 * l2 * w); w' = sign(v) * max(|v| - learning_rate * l1, 0).
+
+    Returns:
+        float64 ndarray of w's shape (a new array).
+    """
+    v = w - learning_rate * (dw + 2.0 * l2 * w)
+    return np.sign(v) * np.maximum(np.abs(v) - learning_rate * l1, 0.0)
+
+
 def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
-                      learning_rate, print_cost, validate=_validate):
+                      learning_rate, print_cost, validate=_validate, l1=0.0, l2=0.0):
     """Gradient descent shared by :func:`optimize` and :func:`linear_optimize`.
 
     Each iteration i computes (grads, cost) at the current parameters, then
     sets w = w - learning_rate * dw and b = b - learning_rate * db (new
-    arrays; the inputs are never modified). The cost is
+    arrays; the inputs are never modified). With ``l1`` or ``l2`` the weights'
+    step is :func:`proximal_step` and the cost includes :func:`penalty` (the
+    bias is not penalised). The cost is
     recorded (and printed if ``print_cost``) when i % 100 == 0.
 
     ``validate`` checks and converts the arguments (softmax regression has its own).
@@ -179,7 +208,8 @@ def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
     costs = []
     for i in range(num_iterations):
         grads, cost = propagate_fn(w, b, X, Y)
-        w = w - learning_rate * grads["dw"]
+        cost += penalty(w, l1, l2)
+        w = proximal_step(w, grads["dw"], learning_rate, l1, l2)
         b = b - learning_rate * grads["db"]
         if i % 100 == 0:
             costs.append(cost)
@@ -188,7 +218,7 @@ def _gradient_descent(propagate_fn, w, b, X, Y, num_iterations,
     return {"w": w, "b": b}, grads, costs
 
 
-def optimize(w, b, X, Y, num_iterations, learning_rate, print_cost=False):
+def optimize(w, b, X, Y, num_iterations, learning_rate, print_cost=False, l1=0.0, l2=0.0):
     """Fit logistic regression by gradient descent on :func:`propagate`.
 
     Args:
@@ -199,23 +229,24 @@ def optimize(w, b, X, Y, num_iterations, learning_rate, print_cost=False):
         num_iterations: Number of updates, >= 1.
         learning_rate: Step size.
         print_cost: Print "Cost after iteration %i: %f" every 100 iterations.
+        l1, l2: Penalty strengths on the weights (see :func:`penalty`), >= 0.
 
     Returns:
         Tuple (params, grads, costs), see :func:`_gradient_descent`.
     """
     return _gradient_descent(propagate, w, b, X, Y, num_iterations,
-                             learning_rate, print_cost)
+                             learning_rate, print_cost, l1=l1, l2=l2)
 
 
 def linear_optimize(w, b, X, Y, num_iterations, learning_rate,
-                    print_cost=False):
+                    print_cost=False, l1=0.0, l2=0.0):
     """Fit linear regression by gradient descent on :func:`linear_propagate`.
 
     Arguments and return value as in :func:`optimize`, with real-valued
     targets Y of shape (1, m).
     """
     return _gradient_descent(linear_propagate, w, b, X, Y, num_iterations,
-                             learning_rate, print_cost)
+                             learning_rate, print_cost, l1=l1, l2=l2)
 
 
 def predict(w, b, X):

@@ -101,18 +101,20 @@ def propagate_softmax(w, b, X, Y):
     return grads, float(-np.sum(Y * log_A) / m)
 
 
-def optimize_softmax(w, b, X, Y, num_iterations, learning_rate, print_cost=False):
+def optimize_softmax(w, b, X, Y, num_iterations, learning_rate, print_cost=False, l1=0.0,
+                     l2=0.0):
     """Fit softmax regression by gradient descent on :func:`propagate_softmax`.
 
     Arguments as in :func:`optimize`, with w of shape (n_x, K), b of K values
-    and Y as in :func:`propagate_softmax`.
+    and Y as in :func:`propagate_softmax`; ``l1``, ``l2`` penalise the weights.
 
     Returns:
         Tuple (params, grads, costs), see :func:`_gradient_descent`: params
         {"w": (n_x, K), "b": (K, 1)} float64 arrays.
     """
     return _gradient_descent(propagate_softmax, w, b, X, Y, num_iterations,
-                             learning_rate, print_cost, validate=_validate_softmax)
+                             learning_rate, print_cost, validate=_validate_softmax, l1=l1,
+                             l2=l2)
 
 
 def predict_softmax(w, b, X):
