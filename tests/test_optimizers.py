@@ -42,7 +42,7 @@ def trained(model, x, y, steps, rate, regularization, in_loop=False):
 @pytest.mark.parametrize("in_loop", [False, True])
 def test_l1_and_l2_steps_equal_the_reference(model, in_loop):
     x, y = problem(model, seed=4)
-    l1, l2 = 0.05, 0.1
+    l1, l2 = {"linear": 0.2, "logistic": 0.05}[model], 0.1
     weights, bias, rate, objective = trained(model, x, y, 30, 0.1,
                                              Regularization(l1, l2, "none", 0.96, 1000), in_loop)
     params, _, costs = REFERENCE[model](np.zeros((5, 1)), 0.0, x.T.astype(np.float64),

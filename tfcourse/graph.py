@@ -231,8 +231,7 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
         penalty = optimizers.penalty(model.weights, reg.l1, reg.l2)
         objective = tf.add(after.loss, optimizers.penalty(after.weights, reg.l1, reg.l2),
                            name="objective")
-        with tf.control_dependencies(list(loop or [])):
-            rate_now = rate_at(global_step.read_value())
+        rate_now = rate_at(loop.global_step if loop else global_step.read_value())
         _add_summaries(after, model, objective if reg.l1 or reg.l2 else None,
                        rate_now if reg.decay != "none" else None)
         summary_op = tf.summary.merge_all()

@@ -32,18 +32,20 @@ def set_base_rate(session, variable, rate):
 def scheduled_rate(base, step, decay="none", decay_rate=0.96, decay_steps=1000):
     """The learning rate at ``step`` (int64 scalar tensor).
 
-    ``exponential``: ``base * decay_rate^(step / decay_steps)``
-    (``tf.train.exponential_decay``); ``inverse_time``: ``base / (1 + decay_rate * step /
-    decay_steps)`` (``tf.train.inverse_time_decay``); ``none``: ``base``.
+    ``exponential``: ``base * decay_rate^(step / decay_steps)``; ``inverse_time``:
+    ``base / (1 + decay_rate * step / decay_steps)``; ``none``: ``base``: the formulas of
+    ``tf.train.exponential_decay`` and ``tf.train.inverse_time_decay`` (``staircase=False``),
+    written out so that the schedule is one expression on both TensorFlow legs.
 
     Returns:
         float32 scalar tensor.
     """
+    progress = tf.cast(step, tf.float32) / float(decay_steps)
     if decay == "exponential":
-        return tf.train.exponential_decay(base, step, decay_steps, decay_rate)
+        return tf.multiply(base, tf.pow(float(decay_rate), progress), name="learning_rate")
     if decay == "inverse_time":
-        return tf.train.inverse_time_decay(base, step, decay_steps, decay_rate)
-    return tf.identity(base)
+        return tf.divide(base, 1.0 + float(decay_rate) * progress, name="learning_rate")
+    return tf.identity(base, name="learning_rate")
 
 
 def penalty(weights, l1=0.0, l2=0.0):
@@ -91,7 +93,7 @@ class GradientDescent(object):
         Returns:
             the step's op (it increments ``global_step`` when given).
         """
-        step = self.global_step.read_value()
+        step = tf.identity(self.global_step)
         if steps_done is not None:
             step += tf.cast(steps_done, tf.int64)
         rate = self.rate_at(step)
