@@ -180,15 +180,18 @@ def _fista(p, theta, max_iterations=100000, tolerance=1e-12):
     tolerance *= max(np.linalg.norm(smooth_gradient(p, theta)), 1e-300)
     mask = np.ones_like(theta)
     mask[-1] = 0.0  # the bias is not penalised
-    x, y, t = theta, theta.copy(), 1.0
+    x, y, t, restarted = theta, theta.copy(), 1.0, False
     value = objective(p, x)
     for _ in range(max_iterations):
         v = y - step * smooth_gradient(p, y)
         x_new = np.sign(v) * np.maximum(np.abs(v) - step * p.l1 * mask, 0.0)
         new_value = objective(p, x_new)
-        if new_value > value:  # restart the momentum
-            y, t = x.copy(), 1.0
+        if new_value > value:  # restart the momentum; twice in a row: rounding, done
+            if restarted:
+                break
+            y, t, restarted = x.copy(), 1.0, True
             continue
+        restarted = False
         t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
         y = x_new + (t - 1) / t_new * (x_new - x)
         moved = np.linalg.norm(x_new - x) / step
@@ -246,7 +249,31 @@ def solve(p):
     elif not p.l1:
         theta = _newton(p, theta)
     if p.l1:
-        theta = _fista(p, theta)
+        theta = _fista(p, theta, tolerance=1e-9 if p.model == "linear" else 1e-12)
+        if p.model == "linear":
+            theta = _polish_linear(p, theta)
+    return theta
+
+
+def _polish_linear(p, theta):
+    """The exact L1-penalised least-squares solution on the support and signs ``theta``
+    found: the stationarity equations ``2 (G theta - b) + 2 l2 w + l1 sign(w) = 0`` on the
+    nonzero weights and the bias, solved directly; kept when they satisfy the optimality
+    conditions (same signs, ``|gradient| <= l1`` where a weight is 0), else ``theta``."""
+    d1 = len(theta)
+    support = np.r_[theta[:-1, 0] != 0, True]
+    signs = np.r_[np.sign(theta[:-1, 0]), 0.0]
+    matrix = p.gram + np.diag(np.r_[np.full(d1 - 1, p.l2), 0.0])
+    rhs = p.b - 0.5 * p.l1 * signs
+    polished = np.zeros(d1)
+    polished[support] = np.linalg.lstsq(matrix[np.ix_(support, support)], rhs[support],
+                                        rcond=None)[0]
+    candidate = polished[:, None]
+    gradient = smooth_gradient(p, candidate)[:-1, 0]
+    same_signs = np.all(np.sign(polished[:-1][support[:-1]]) == signs[:-1][support[:-1]])
+    if same_signs and np.all(np.abs(gradient[~support[:-1]]) <= p.l1 * (1 + 1e-9)) and (
+            objective(p, candidate) <= objective(p, theta) + 1e-12 * abs(objective(p, theta))):
+        return candidate
     return theta
 
 
