@@ -3,6 +3,7 @@
 import glob
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -131,3 +132,12 @@ def test_minibatch_tolerance_uses_the_window_mean(tmp_path):
     result, lines = train(config)
     assert result.global_step < 20000 and "converged" in lines[-1]
     assert np.isfinite(result.loss)
+
+
+def test_distributed_training_refuses_l1(workdir, tfcourse):
+    outcome = tfcourse("train", "--job_name=worker", "--task_index=0", "--ps_hosts=h:1",
+                       "--worker_hosts=h:2", "--l1=0.1")
+    message = r"l1 = 0.1: not available in distributed training"
+    assert outcome.code == 2
+    assert re.search(message, outcome.err), outcome.err
+    assert os.listdir(str(workdir)) == []

@@ -14,10 +14,11 @@ import math
 
 import numpy as np
 
-from tfcourse import data, optimum
+from tfcourse import data, graph as graph_lib, optimum
 from tfcourse.data import batches
 from tfcourse.errors import UsageError
 from tfcourse.graph import unpack
+from tfcourse.tf_compat import tf
 
 WARN_ABOVE = 4.0  # logistic, softmax: warn when the rate is this many times 2/L
 MAX_DESIGN_CELLS = 2 * 10 ** 7  # rows x features kept in float64 for a classifier's optimum
@@ -118,6 +119,19 @@ def learning_rate(config, problem, out, warn):
              "descent is sure to be stable on these training rows; learning_rate: auto gives "
              "1/L = {:.4g}".format(rate, rate / largest, largest, 1.0 / lipschitz))
     return rate
+
+
+def rate_in_own_graph(config, split, spec, out, warn):
+    """``learning_rate`` for a process that trains in another kind of graph (a distributed
+    worker): the training rows encoded in a single-process training graph of their own."""
+    streamed = isinstance(split.train, data.Streamed)
+    tg = graph_lib.build_for(config, spec, n_rows=data.n_train(split.train))
+    with tf.Session(graph=tg.graph, config=graph_lib.session_config()) as session:
+        session.run(tg.init_op)
+        graph_lib.load_data(session, tg, data.no_rows(spec.columns) if streamed else split.train)
+        if spec.standardize:
+            graph_lib.set_standardization(session, tg, split.mean, split.std)
+        return learning_rate(config, gather(session, tg, split, spec, config), out, warn)
 
 
 def _theta(session, tg):

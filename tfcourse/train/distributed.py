@@ -71,6 +71,23 @@ def _load(config):
     return split, spec
 
 
+def _single_process_settings(config, split, model_spec, out):
+    """``learning_rate: auto`` made a number from the training rows; a warning for the
+    stopping rules, which a distributed job does not apply (each worker trains to max_step)."""
+    from tfcourse.train import certificate
+
+    def warn(line):
+        out("warning: " + line)
+    for name in ("tolerance", "early_stopping_patience"):
+        if getattr(config, name):
+            warn("{} = {} is not applied in distributed training: the workers train to "
+                 "max_step".format(name, getattr(config, name)))
+    if config.learning_rate == "auto":
+        config = config._replace(learning_rate=certificate.rate_in_own_graph(
+            config, split, model_spec, out, warn))
+    return config
+
+
 def _start_server(spec, wait_secs):
     address = spec.cluster[spec.job_name][spec.task_index]
     try:
@@ -216,6 +233,7 @@ def _run_worker(config, spec, out, sync, wait_secs, lock=None):
     """A worker's part of ``run``; the chief (``lock``: its ``locks.WriterLock``) also checks
     and writes ``model_dir``."""
     split, model_spec = _load(config)
+    config = _single_process_settings(config, split, model_spec, out)
     if spec.is_chief:
         _check_model_dir(config.model_dir, model_spec)
     wait_for_ps(spec.cluster["ps"], wait_secs)

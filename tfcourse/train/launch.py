@@ -78,8 +78,21 @@ def _train(config, given):
                   allow_data_change=allow)
 
 
+def _single_process_only(config):
+    """Refuses what a distributed job cannot train: the proximal L1 step (a
+    ``tf.train.Optimizer`` of its own is needed by ``SyncReplicasOptimizer``).
+
+    Raises:
+        UsageError: ``l1`` > 0.
+    """
+    if config.l1 > 0:
+        raise UsageError("l1 = {}: not available in distributed training; train in one "
+                         "process, or use l2".format(config.l1))
+
+
 def _train_distributed(config, given):
     """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
+    _single_process_only(config)
     from tfcourse.train import cluster
     from tfcourse.train import distributed
     spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)

@@ -227,7 +227,7 @@ def _train(config, lock, out, warn, progress, verbose, allow_data_change):
                     progress.clear()
         if not verbose:  # verbose printed every checkpoint already
             out("saved {}".format(run.checkpoint))
-        if not isinstance(split.train, data.Streamed):
+        if not isinstance(split.train, data.Streamed) and not config.l2:  # l2: a minimum
             _check_fit(session, tg, config, warn)
         _finish(session, tg, problem, config, rate, step, run.stopping, out)
         return _result(session, tg, step, run.run_dir, run.checkpoint, run.eval_metrics,
