@@ -28,6 +28,9 @@ Sections (each can be skipped with --skip NAME):
              tfcourse's checked reader against pandas.read_csv on the same file
   badcell    seconds until tfcourse reports a bad cell near the end of a --bad_mb CSV, read
              whole and streamed, against pandas.read_csv reading the same file
+  optimum    time to quality of the shipped configs against scikit-learn (whole processes),
+             and learning_rate auto against the best of a 10-rate grid in steps to within 1 %
+             of the optimum (scripts/bench_optimum.py)
 The machine is shared and noisy: medians of repeated measurements, compared within this run only.
 A child process's peak memory is its own (GNU time's %M), not read after it exits from here.
 """
@@ -439,7 +442,7 @@ def main():
                         help="rows of the CSV with text columns and gaps")
     parser.add_argument("--skip", action="append", default=[],
                         choices=("course", "fullbatch", "standardize", "stream", "startup",
-                                 "cluster", "csvload", "badcell", "typed"))
+                                 "cluster", "csvload", "badcell", "typed", "optimum"))
     args = parser.parse_args()
     if args.std_variant:  # one measurement of bench_standardize, in this process
         standardize_variant(args.std_variant, args.std_rows, args.std_cols, steps=5)
@@ -468,6 +471,9 @@ def main():
             bench_badcell(workdir, args.bad_mb)
         if "typed" not in args.skip:
             bench_typed(workdir, args.typed_rows)
+        if "optimum" not in args.skip:
+            from bench_optimum import bench_optimum
+            bench_optimum(workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -98,7 +98,7 @@ def test_tfcourse_metadata_is_shown(logistic_dir):
     text = "\n".join(lines)
     assert "logistic regression, features [mean_radius, mean_texture" in text
     assert "label malignant, standardize True" in text
-    assert "  max_step: 20" in lines and "  learning_rate: 0.1" in lines
+    assert "  max_step: 20" in lines and "  learning_rate: auto" in lines
     assert result.ops is None  # no graph unless asked
 
 

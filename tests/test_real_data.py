@@ -31,6 +31,10 @@ PENGUINS = os.path.join(REPO, "data", "penguins.csv")
 
 
 def shipped(name, tmp_path, **overrides):
+    """A shipped config trained to its max_step: these tests compare the fit with scikit-learn's
+    exact one (the configs' tolerance and early stopping are tested in test_stopping.py)."""
+    overrides.setdefault("tolerance", 0.0)
+    overrides.setdefault("early_stopping_patience", 0)
     overrides.setdefault("model_dir", str(tmp_path / name))
     overrides.setdefault("summary_dir", str(tmp_path / "summary"))
     return config_lib.resolve(os.path.join(REPO, "configs", name + ".yaml"), overrides)
@@ -265,7 +269,8 @@ def test_penguins_species_softmax_accuracy_matches_scikit_learn(tmp_path):
     train, validation = split.train, split.validation
     assert spec.classes == ("Adelie", "Chinstrap", "Gentoo")
     assert "bill_length_mm_missing" in data.encoded_names(train.columns)  # gaps and all
-    pipeline = sklearn_pipeline(train.columns, LogisticRegression(C=1e4, max_iter=10000)).fit(
+    c = 1.0 / (2 * config.l2 * len(train.x)) if config.l2 else 1e4  # the same L2 penalty
+    pipeline = sklearn_pipeline(train.columns, LogisticRegression(C=c, max_iter=10000)).fit(
         frame(train), train.y[:, 0].astype(int))
     scores = pipeline.decision_function(frame(validation))
     softmax = np.exp(scores - scores.max(axis=1, keepdims=True))

@@ -71,7 +71,7 @@ def test_early_stopping_stops_and_keeps_the_best_logged_checkpoint(tmp_path, tfc
     assert sorted(os.listdir(best_dir)) == sorted(
         ["checkpoint", "config.yaml", "model.json"] +
         ["model.ckpt-{}.{}".format(best_step, suffix)
-         for suffix in ("data-00000-of-00001", "index", "meta")])
+         for suffix in ("data-00000-of-00001", "index")])
     assert not glob.glob(os.path.join(config.model_dir, "model.ckpt-{}.*".format(best_step)))
     outcome = tfcourse("restore", "--ckpt", best_dir)
     assert outcome.code == 0 and "global_step {}".format(best_step) in outcome.out

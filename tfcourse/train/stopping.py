@@ -144,7 +144,7 @@ def save_best(run, step, metric, value):
     try:
         run.tg.best_saver.save(run.session, os.path.join(staged.directory,
                                                          model_dir_lib.CHECKPOINT_NAME),
-                               global_step=step)
+                               global_step=step, write_meta_graph=False)
         run.tg.best_saver.recover_last_checkpoints([])  # each best/ holds its own only
         model_dir_lib.write_metadata(staged.directory, run.config, run.spec, [run.run_dir])
         model_dir_lib.record(staged.directory, "best",
