@@ -47,6 +47,11 @@ def test_linear_yaml_documents_every_key_and_matches_defaults():
     ("learning_rate: -0.1\n", r"learning_rate = -0.1: expected a number > 0"),
     ("learning_rate: .nan\n", r"learning_rate = nan: expected a finite number"),
     ("learning_rate: 1e-2\n", r"learning_rate = '1e-2': expected a number > 0 or auto \(YAML needs a dot"),
+    ("learning_rate: Auto\n", r"learning_rate = 'Auto': expected a number > 0 or auto$"),
+    ("l2: -0.5\n", r"c\.yaml:1:1: l2 = -0.5: expected a number >= 0"),
+    ("l1: .inf\n", r"l1 = inf: expected a number >= 0"),
+    ("learning_rate_decay: linear\n", r"expected one of: none, exponential, inverse_time"),
+    ("early_stopping_patience: -1\n", r"early_stopping_patience = -1: expected an integer >= 0"),
     ("model: forest\n", r"model = 'forest': expected one of: linear, logistic"),
     ("freeze: bias\n", r"freeze = 'bias': expected a list of strings"),
     ("freeze: [weight]\n", r"freeze = \['weight'\]: expected a list of any of: weights, bias"),
@@ -170,3 +175,11 @@ def test_typed_column_keys_are_checked(tmp_path, text, message):
     with pytest.raises(UsageError) as error:
         config_lib.resolve(path)
     assert re.search(message, str(error.value)), str(error.value)
+
+
+def test_learning_rate_auto_from_yaml_and_flag(tmp_path):
+    path = write(tmp_path, "learning_rate: auto\nl2: 0.5\n")
+    assert config_lib.resolve(path).learning_rate == "auto"
+    assert config_lib.resolve(path).l2 == 0.5
+    assert config_lib.resolve(path, {"learning_rate": "0.05"}).learning_rate == 0.05
+    assert config_lib.resolve(None, {"learning_rate": "auto"}).learning_rate == "auto"

@@ -51,6 +51,8 @@ def check_value(key, value, where):
                 value = float(value)
             except ValueError:
                 fail(_EXPECTED[kind])
+        if isinstance(value, str) and not any(char.isdigit() for char in value):
+            fail(_EXPECTED[kind])  # a word, not an exponent YAML read as text
         kind = "float"
     if kind == "nonnegative":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
