@@ -22,6 +22,14 @@ def standardised(x):
     return optimum.design_matrix(x, x.mean(axis=0), x.std(axis=0))
 
 
+def solved(name, label, model, **penalty):
+    """``(design, y, problem, theta*)`` of a data set's standardised rows."""
+    x, y = csv_rows(name, label)
+    design = standardised(x)
+    p = optimum.problem(model, design, y, **penalty)
+    return design, y, p, optimum.solve(p)
+
+
 def test_lipschitz_is_the_closed_form_largest_eigenvalue():
     # orthogonal, centred columns: A^T A / n is diag(s^2, 1) (the bias column gives the 1)
     rng = np.random.RandomState(0)
@@ -39,11 +47,9 @@ def test_lipschitz_is_the_closed_form_largest_eigenvalue():
 
 
 def test_linear_optimum_equals_scikit_learn_with_l2():
-    x, y = csv_rows("diabetes.csv", "progression")
-    design = standardised(x)
-    n, l2 = len(x), 0.3
-    p = optimum.problem("linear", design, y, l2=l2)
-    theta = optimum.solve(p)
+    l2 = 0.3
+    design, y, p, theta = solved("diabetes.csv", "progression", "linear", l2=l2)
+    n = len(y)
     ridge = linear_model.Ridge(alpha=n * l2).fit(design[:, :-1], y)  # sum r^2 + n l2 |w|^2
     np.testing.assert_allclose(theta[:-1, 0], ridge.coef_, rtol=1e-8, atol=1e-8)
     assert theta[-1, 0] == pytest.approx(ridge.intercept_, rel=1e-10)
@@ -51,10 +57,7 @@ def test_linear_optimum_equals_scikit_learn_with_l2():
 
 
 def test_linear_optimum_with_l1_equals_scikit_learn_lasso():
-    x, y = csv_rows("diabetes.csv", "progression")
-    design = standardised(x)
-    p = optimum.problem("linear", design, y, l1=2.0)
-    theta = optimum.solve(p)
+    design, y, p, theta = solved("diabetes.csv", "progression", "linear", l1=2.0)
     # (1/n)|r|^2 + l1 |w|_1 = 2 ((1/2n)|r|^2 + (l1/2)|w|_1): Lasso's alpha = l1 / 2
     lasso = linear_model.Lasso(alpha=1.0, tol=1e-12, max_iter=100000).fit(design[:, :-1], y)
     np.testing.assert_allclose(theta[:-1, 0], lasso.coef_, atol=1e-5)
@@ -63,11 +66,9 @@ def test_linear_optimum_with_l1_equals_scikit_learn_lasso():
 
 
 def test_logistic_optimum_with_l2_equals_scikit_learn():
-    x, y = csv_rows("breast_cancer.csv", "malignant")
-    design = standardised(x)
-    n, l2 = len(x), 0.01
-    p = optimum.problem("logistic", design, y, l2=l2)
-    theta = optimum.solve(p)
+    l2 = 0.01
+    design, y, p, theta = solved("breast_cancer.csv", "malignant", "logistic", l2=l2)
+    n = len(y)
     # (1/n) sum loss + l2 |w|^2 = (2 l2) (C sum loss + |w|^2 / 2) with C = 1 / (2 l2 n)
     sk = linear_model.LogisticRegression(C=1.0 / (2 * l2 * n), tol=1e-12, max_iter=10000,
                                          solver="newton-cg")
