@@ -138,9 +138,9 @@ def test_separable_logistic_rows_have_no_optimum_unless_l2(tmp_path):
     split = data.load(config.data, config.seed, "classes", "binary")
     z = (split.train.x - split.mean) / split.std
     sk = linear_model.LogisticRegression(C=1.0 / (2 * 0.01 * len(z)), tol=1e-12,
-                                         solver="newton-cg", max_iter=1000)
+                                         max_iter=10000)
     sk.fit(z, split.train.y[:, 0])
     p = optimum.problem("logistic", optimum.design_matrix(z), split.train.y, l2=0.01)
-    assert record["optimum"] == pytest.approx(
-        optimum.objective(p, np.vstack([sk.coef_.T, sk.intercept_[None]])), rel=1e-8)
+    theirs = optimum.objective(p, np.vstack([sk.coef_.T, sk.intercept_[None]]))
+    assert theirs * (1 - 1e-6) <= record["optimum"] <= theirs  # as low as lbfgs gets, or lower
     assert record["relative_gap"] < 1e-3

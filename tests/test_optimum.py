@@ -70,11 +70,12 @@ def test_logistic_optimum_with_l2_equals_scikit_learn():
     design, y, p, theta = solved("breast_cancer.csv", "malignant", "logistic", l2=l2)
     n = len(y)
     # (1/n) sum loss + l2 |w|^2 = (2 l2) (C sum loss + |w|^2 / 2) with C = 1 / (2 l2 n)
-    sk = linear_model.LogisticRegression(C=1.0 / (2 * l2 * n), tol=1e-12, max_iter=10000,
-                                         solver="newton-cg")
+    sk = linear_model.LogisticRegression(C=1.0 / (2 * l2 * n), tol=1e-12, max_iter=10000)
     sk.fit(design[:, :-1], y)
-    np.testing.assert_allclose(theta[:-1, 0], sk.coef_[0], atol=1e-6)
-    assert theta[-1, 0] == pytest.approx(sk.intercept_[0], abs=1e-6)
+    np.testing.assert_allclose(theta[:-1, 0], sk.coef_[0], atol=1e-4)  # lbfgs stops near it
+    assert theta[-1, 0] == pytest.approx(sk.intercept_[0], abs=1e-4)
+    theirs = optimum.objective(p, np.vstack([sk.coef_.T, sk.intercept_[None]]))
+    assert theirs - 1e-9 * theirs <= optimum.objective(p, theta) <= theirs
     assert optimum.gradient_norm(p, theta) < 1e-9
 
 
@@ -86,15 +87,14 @@ def test_softmax_optimum_with_l2_equals_scikit_learn():
     n, l2 = len(x), 0.02
     p = optimum.problem("softmax", design, y, n_classes=3, l2=l2)
     theta = optimum.solve(p)
-    sk = linear_model.LogisticRegression(C=1.0 / (2 * l2 * n), tol=1e-12, max_iter=10000,
-                                         solver="newton-cg")
+    sk = linear_model.LogisticRegression(C=1.0 / (2 * l2 * n), tol=1e-12, max_iter=10000)
     sk.fit(x, y)
     # the bias of softmax regression is determined up to a constant shift
-    np.testing.assert_allclose(theta[:-1], sk.coef_.T, atol=1e-6)
+    np.testing.assert_allclose(theta[:-1], sk.coef_.T, atol=1e-4)
     np.testing.assert_allclose(theta[-1] - theta[-1].mean(),
-                               sk.intercept_ - sk.intercept_.mean(), atol=1e-6)
-    assert optimum.objective(p, theta) <= optimum.objective(
-        p, np.vstack([sk.coef_.T, sk.intercept_[None]])) + 1e-12
+                               sk.intercept_ - sk.intercept_.mean(), atol=1e-4)
+    theirs = optimum.objective(p, np.vstack([sk.coef_.T, sk.intercept_[None]]))
+    assert theirs - 1e-9 * theirs <= optimum.objective(p, theta) <= theirs
 
 
 def test_separable_rows_without_l2_have_no_optimum():
