@@ -14,7 +14,8 @@ from tfcourse.errors import UsageError
 _VALUES = {"int": ("7", 7), "float": ("0.5", 0.5), "fraction": ("0.3", 0.3),
            "str": ("abc", "abc"), "label": ("yes", "yes"),
            "kind_map": ("year=categorical,id=ignore", {"year": "categorical", "id": "ignore"}),
-           "class_weight": ("a=2,b=0.5", {"a": 2.0, "b": 0.5}), "str_list": ("a,b", ("a", "b"))}
+           "class_weight": ("a=2,b=0.5", {"a": 2.0, "b": 0.5}), "str_list": ("a,b", ("a", "b")),
+           "rate": ("auto", "auto"), "nonnegative": ("0.25", 0.25)}
 
 
 def _flag_value(key):

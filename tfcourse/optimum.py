@@ -130,25 +130,27 @@ def gradient_norm(p, theta):
     return float(np.linalg.norm(grad))
 
 
-def _hessian(p, theta):
+def hessian(p, theta):
+    """``[(d + 1) K, (d + 1) K]`` Hessian of the smooth objective at ``theta`` (rows and
+    columns in ``theta.ravel()`` order)."""
     d1, k = theta.shape
     if p.model == "linear":
-        hessian = 2 * p.gram
+        matrix = 2 * p.gram
     elif p.model == "logistic":
         s = 1.0 / (1.0 + np.exp(-_logits(p, theta)[:, 0]))
-        hessian = p.design.T.dot(p.design * (p.row_weights * s * (1 - s))[:, None])
+        matrix = p.design.T.dot(p.design * (p.row_weights * s * (1 - s))[:, None])
     else:
         probabilities, _ = _softmax(_logits(p, theta))
         weighted = p.design * p.row_weights[:, None]
         blocks = np.einsum("ni,nk,nl,nj->ikjl", weighted, probabilities, probabilities, p.design)
         diagonal = np.einsum("ni,nk,nj->ikj", weighted, probabilities, p.design)
-        hessian = -blocks
+        matrix = -blocks
         for c in range(k):
-            hessian[:, c, :, c] += diagonal[:, c, :]
-        hessian = hessian.reshape(d1 * k, d1 * k)
+            matrix[:, c, :, c] += diagonal[:, c, :]
+        matrix = matrix.reshape(d1 * k, d1 * k)
     penalty = np.zeros((d1, k))
     penalty[:-1] = 2 * p.l2
-    return hessian + np.diag(penalty.ravel())
+    return matrix + np.diag(penalty.ravel())
 
 
 def _newton(p, theta, tolerance=1e-12, max_iterations=100):
@@ -158,7 +160,7 @@ def _newton(p, theta, tolerance=1e-12, max_iterations=100):
         grad = smooth_gradient(p, theta)
         if np.linalg.norm(grad) < tolerance:
             break
-        step = np.linalg.lstsq(_hessian(p, theta), grad.ravel(), rcond=None)[0].reshape(theta.shape)
+        step = np.linalg.lstsq(hessian(p, theta), grad.ravel(), rcond=None)[0].reshape(theta.shape)
         t, decrease = 1.0, float(np.sum(grad * step))
         while t > 1e-12:
             candidate = theta - t * step

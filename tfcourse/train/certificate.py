@@ -143,7 +143,7 @@ def _steps_to_close(problem, theta_star, rate, gap):
     """Steps that would shrink the relative gap ``gap`` to 1 %, from the slowest contraction
     ``(1 - rate * mu)^2`` of gradient descent near the optimum (mu: the smallest positive
     curvature there); None when it is not a contraction."""
-    eigenvalues = np.linalg.eigvalsh(optimum._hessian(problem, theta_star))
+    eigenvalues = np.linalg.eigvalsh(optimum.hessian(problem, theta_star))
     positive = eigenvalues[eigenvalues > 1e-9 * eigenvalues[-1]]
     factor = (1.0 - rate * positive[0]) ** 2 if len(positive) else 1.0
     if not 0 < factor < 1:
