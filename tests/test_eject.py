@@ -176,3 +176,15 @@ def test_script_has_no_unused_or_undefined_names(name, model):
     found, errors = io.StringIO(), io.StringIO()
     assert api_module.check(text, "script.py", reporter.Reporter(found, errors)) == 0, (
         found.getvalue() + errors.getvalue())
+
+
+def test_eject_makes_learning_rate_auto_a_number_and_keeps_l2(workdir, tfcourse):
+    outcome = tfcourse("eject", "--config", os.path.join(REPO, "configs", "breast_cancer.yaml"),
+                       "--output", "bc.py")
+    assert outcome.code == 0, outcome.err
+    text = (workdir / "bc.py").read_text()
+    assert 'flags.DEFINE_float("learning_rate", 0.300' in text  # 1/L of the training rows
+    assert 'flags.DEFINE_float("l2", 0.001,' in text
+    assert "note: the script trains to max_step (5000); tolerance and early stopping" in outcome.out
+    refused = tfcourse("eject", "--output", "x.py", "--l1", "0.1")
+    assert refused.code == 2 and "eject: l1 = 0.1 is not supported" in refused.err

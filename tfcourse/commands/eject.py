@@ -11,7 +11,10 @@ names (``tfcourse inspect`` reads them). What the script takes as given from tfc
 reading of the file: the columns' types, boolean spellings and the label's classes.
 
 Not covered (refused with one line): minibatches and streaming (``data.batch_size``,
-``data.stream``), row and class weights (``data.weight``, ``data.class_weight``).
+``data.stream``), row and class weights (``data.weight``, ``data.class_weight``), the L1
+penalty and learning-rate decay. ``learning_rate: auto`` becomes the rate tfcourse computes
+from the training rows; ``l2`` joins the script's loss; the script trains to ``max_step``
+(``tolerance`` and early stopping are tfcourse's, and eject says so).
 """
 
 import inspect
@@ -39,6 +42,24 @@ def check_supported(config, spec):
         if value:
             raise UsageError("eject: {} = {!r} is not supported (the script trains full batch "
                              "on rows held in memory, every row weighing 1)".format(key, value))
+    for key, value in (("l1", config.l1), ("learning_rate_decay",
+                                           config.learning_rate_decay != "none")):
+        if value:
+            raise UsageError("eject: {} = {!r} is not supported (the script trains by plain "
+                             "gradient descent at one learning rate)".format(
+                                 key, getattr(config, key)))
+
+
+def concrete_rate(config, spec):
+    """``config`` with ``learning_rate: auto`` made the number tfcourse trains with (1/L of
+    the training rows, ``tfcourse.train.certificate``)."""
+    if config.learning_rate != "auto":
+        return config
+    from tfcourse.train import certificate, trainer
+    split, _ = trainer.load_data(config)
+    rate = certificate.rate_in_own_graph(config, split, spec, lambda line: None,
+                                         lambda line: None)
+    return config._replace(learning_rate=rate)
 
 
 def _fill(template, **values):
@@ -97,6 +118,7 @@ def script(config, spec, source, script_name="script.py"):
         UsageError: see ``check_supported``.
     """
     check_supported(config, spec)
+    config = concrete_rate(config, spec)
     label = spec.label if config.data.path else "y"
     title = "{} regression of {!r} ({}).".format(config.model.capitalize(), label,
                                                   os.path.basename(config.data.path or
@@ -106,7 +128,7 @@ def script(config, spec, source, script_name="script.py"):
     head = _fill(parts.HEAD, imports="\n".join("import " + name for name in modules),
                  title=title, source=source, scope=models.get(config.model).SCOPE,
                  script=script_name, max_step=config.max_step,
-                 learning_rate=repr(config.learning_rate), seed=config.seed,
+                 learning_rate=repr(config.learning_rate), l2=repr(config.l2), seed=config.seed,
                  model_dir=repr(config.model_dir), summary_dir=repr(config.summary_dir),
                  summary_every=config.summary_every,
                  save_every=config.save_every or config.max_step,  # by time in tfcourse: steps here
@@ -173,4 +195,7 @@ def eject_command(given, out=print):
     files.write_text(output, text)
     out("wrote {}: {} regression in the course's style; run it with python {} (flags: "
         "--max_step, --learning_rate, --model_dir, ...)".format(output, config.model, output))
+    if config.tolerance or config.early_stopping_patience:
+        out("note: the script trains to max_step ({}); tolerance and early stopping are "
+            "tfcourse train's".format(config.max_step))
     return text

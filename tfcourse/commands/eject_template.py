@@ -31,6 +31,7 @@ except ImportError:  # TensorFlow 1.x
 flags = tf.app.flags
 flags.DEFINE_integer("max_step", $max_step, "global step to train to (steps)")
 flags.DEFINE_float("learning_rate", $learning_rate, "gradient-descent learning rate")
+flags.DEFINE_float("l2", $l2, "L2 penalty strength: l2 * sum(weights^2) joins the loss")
 flags.DEFINE_integer("seed", $seed, "random seed of the data, the split and the initial values")
 flags.DEFINE_string("model_dir", $model_dir, "directory of the checkpoints")
 flags.DEFINE_string("summary_dir", $summary_dir,
@@ -175,8 +176,9 @@ def main(_):
     weights, bias, loss = build_model(x, y, n_features, statistics)
     trained = [v for name, v in (("weights", weights), ("bias", bias)) if name not in FLAGS.freeze]
     with tf.variable_scope("optimizer"):
+        objective = loss + FLAGS.l2 * tf.reduce_sum(tf.square(weights)) if FLAGS.l2 else loss
         train_op = tf.train.GradientDescentOptimizer(FLAGS.learning_rate).minimize(
-            loss, global_step=global_step, var_list=trained, name="train")
+            objective, global_step=global_step, var_list=trained, name="train")
     merged = tf.summary.merge_all()
     saver = tf.train.Saver(max_to_keep=FLAGS.max_to_keep)
     train_feed = {x: x_train, y: y_train}
