@@ -144,3 +144,21 @@ def test_separable_logistic_rows_have_no_optimum_unless_l2(tmp_path):
     theirs = optimum.objective(p, np.vstack([sk.coef_.T, sk.intercept_[None]]))
     assert theirs * (1 - 1e-6) <= record["optimum"] <= theirs  # as low as lbfgs gets, or lower
     assert record["relative_gap"] < 1e-3
+
+
+def test_objective_and_decayed_rate_are_summarised_per_step(tmp_path):
+    import glob
+    from tfcourse.tf_compat import tf
+    config = diabetes_config(tmp_path, learning_rate=0.1, max_step=50, l2=2.0, summary_every=10,
+                             learning_rate_decay="inverse_time", decay_rate=0.5, decay_steps=20)
+    result, _ = lines_of(config)
+    found = {}
+    for path in glob.glob(os.path.join(result.run_dir, "train", "events.out.tfevents.*")):
+        for event in tf.train.summary_iterator(path):
+            for value in event.summary.value:
+                found.setdefault(value.tag, {})[event.step] = value.simple_value
+    assert sorted(found["optimizer/learning_rate"]) == [0, 10, 20, 30, 40]
+    for step, rate in found["optimizer/learning_rate"].items():
+        assert rate == pytest.approx(0.1 / (1 + 0.5 * step / 20.0), rel=1e-6)
+    for step, objective in found["loss/objective"].items():
+        assert objective > found["loss/loss"][step]  # the data loss plus the L2 penalty

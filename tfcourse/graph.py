@@ -93,6 +93,20 @@ of a training graph; see ``tfcourse.optimizers``."""
 NO_REGULARIZATION = Regularization(0.0, 0.0, "none", 0.96, 1000)
 
 
+def _recorded(reg, rate_at, global_step, model):
+    """The loop's per-step scalars besides the loss (``graph_loop.train_loop_ops``'s
+    ``record``): the penalised objective (``loss/objective``) with a penalty, the scheduled
+    learning rate (``optimizer/learning_rate``) with a decay."""
+    record = collections.OrderedDict()
+    if reg.l1 or reg.l2:
+        record["loss/objective"] = lambda done, loss: loss + optimizers.penalty(
+            model.weights, reg.l1, reg.l2)
+    if reg.decay != "none":
+        record["optimizer/learning_rate"] = lambda done, loss: rate_at(
+            tf.identity(global_step) + tf.cast(done, tf.int64))
+    return record
+
+
 def regularization_of(config):
     """The ``Regularization`` a resolved config asks for."""
     return Regularization(config.l1, config.l2, config.learning_rate_decay, config.decay_rate,
@@ -218,7 +232,8 @@ def build(model_name, columns, learning_rate, seed, freeze=(), max_to_keep=5,
             else:
                 train_op = optimizer.minimize(model.loss, global_step=global_step,
                                               var_list=var_list, name="train")
-            steps, loop = (train_loop_ops(batch_loss, optimizer, var_list, global_step, model)
+            steps, loop = (train_loop_ops(batch_loss, optimizer, var_list, global_step, model,
+                                          _recorded(reg, rate_at, global_step, model))
                            if with_loop else (None, None))
         if loop is None:
             after = Snapshot(model.loss, model.weights, model.bias)

@@ -54,8 +54,8 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
         record: OrderedDict {name: callable} of further per-step scalars (e.g. a
             learning rate that changes per step): each is called in the loop body, before
             the step's update, with the steps this run has done before it (int32 scalar:
-            the step's global step is ``global_step`` + that) and returns a float32 scalar
-            tensor; None: the loss alone.
+            the step's global step is ``global_step`` + that) and the step's loss, and
+            returns a float32 scalar tensor; None: the loss alone.
 
     Returns:
         ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
@@ -67,7 +67,7 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
 
     def body(done):
         loss = loss_fn()
-        values = dict((name, record[name](done)) for name in names[1:])
+        values = dict((name, record[name](done, loss)) for name in names[1:])
         values["loss"] = loss
         step = optimizer.minimize(loss, var_list=var_list, steps_done=done)
         writes = [tf.scatter_update(buffer, done, values[name]).op
