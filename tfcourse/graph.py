@@ -97,13 +97,17 @@ def _recorded(reg, rate_at, global_step, model):
     """The loop's per-step scalars besides the loss (``graph_loop.train_loop_ops``'s
     ``record``): the penalised objective (``loss/objective``) with a penalty, the scheduled
     learning rate (``optimizer/learning_rate``) with a decay."""
+    def objective(done, loss):
+        return loss + optimizers.penalty(model.weights, reg.l1, reg.l2)
+    objective.takes_loss = True
+
+    def learning_rate(done):
+        return rate_at(tf.identity(global_step) + tf.cast(done, tf.int64))
     record = collections.OrderedDict()
     if reg.l1 or reg.l2:
-        record["loss/objective"] = lambda done, loss: loss + optimizers.penalty(
-            model.weights, reg.l1, reg.l2)
+        record["loss/objective"] = objective
     if reg.decay != "none":
-        record["optimizer/learning_rate"] = lambda done, loss: rate_at(
-            tf.identity(global_step) + tf.cast(done, tf.int64))
+        record["optimizer/learning_rate"] = learning_rate
     return record
 
 

@@ -32,6 +32,12 @@ def _buffer(name, steps):
     return buffer, reset
 
 
+def _recorded(function, done, loss):
+    """A recorded scalar of a step: ``function(done)``, or ``function(done, loss)`` when
+    ``function.takes_loss`` (the penalised objective is the step's loss plus a penalty)."""
+    return function(done, loss) if getattr(function, "takes_loss", False) else function(done)
+
+
 def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None):
     """``steps`` gradient-descent steps in one ``session.run`` (a ``tf.while_loop``).
 
@@ -46,16 +52,18 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
 
     Args:
         loss_fn: callable building the loss (float32 scalar) of one step.
-        optimizer: a ``tf.train.Optimizer``, or an ``optimizers.GradientDescent`` (its
-            ``minimize`` takes ``steps_done``, the step's offset in the run, for the schedule).
+        optimizer: a ``tf.train.Optimizer``, or one with ``takes_steps_done`` (tfcourse's
+            ``optimizers.GradientDescent``), whose ``minimize`` takes ``steps_done``, the
+            step's offset in the run, for its learning-rate schedule.
         var_list: the variables to train.
         global_step: int64 variable, advanced by the steps done after the loop.
         model: the ``tfcourse.models.Model`` whose weights and bias are checked.
         record: OrderedDict {name: callable} of further per-step scalars (e.g. a
             learning rate that changes per step): each is called in the loop body, before
             the step's update, with the steps this run has done before it (int32 scalar:
-            the step's global step is ``global_step`` + that) and the step's loss, and
-            returns a float32 scalar tensor; None: the loss alone.
+            the step's global step is ``global_step`` + that; one marked ``takes_loss``
+            also with the step's loss) and returns a float32 scalar tensor; None: the loss
+            alone.
 
     Returns:
         ``(steps, LoopOutputs)``; ``steps`` an int32 scalar placeholder.
@@ -67,9 +75,10 @@ def train_loop_ops(loss_fn, optimizer, var_list, global_step, model, record=None
 
     def body(done):
         loss = loss_fn()
-        values = dict((name, record[name](done, loss)) for name in names[1:])
+        values = dict((name, _recorded(record[name], done, loss)) for name in names[1:])
         values["loss"] = loss
-        step = optimizer.minimize(loss, var_list=var_list, steps_done=done)
+        offset = {"steps_done": done} if getattr(optimizer, "takes_steps_done", False) else {}
+        step = optimizer.minimize(loss, var_list=var_list, **offset)
         writes = [tf.scatter_update(buffer, done, values[name]).op
                   for name, buffer in zip(names, buffers)]
         with tf.control_dependencies([step] + writes):

@@ -69,6 +69,8 @@ class GradientDescent(object):
         l1, l2: penalty strengths (floats >= 0).
     """
 
+    takes_steps_done = True  # graph_loop passes the step's offset in the run to minimize
+
     def __init__(self, rate_at, global_step, weights, l1=0.0, l2=0.0):
         self.rate_at = rate_at
         self.global_step = global_step
