@@ -186,6 +186,7 @@ class TrainingRun(object):
             fetches["histograms"] = self.histograms
         if report and (_due(end, config.log_every, config.max_step) or end == config.max_step):
             fetches["log"] = self.tg.after
+            fetches["objective"] = self.tg.objective
         started = time.time()
         values = self.session.run(fetches, feed_dict={self.tg.steps: steps})
         loop = values["loop"]
@@ -202,6 +203,9 @@ class TrainingRun(object):
         if "log" in values and end == config.max_step and not self.minibatch:
             self.writers["train"].add_scalars(SCALAR_TAGS["loss"], [end], [values["log"].loss],
                                               [time.time()])  # whatever summary_every says
+            if "loss/objective" in loop.recorded:  # a penalty: the objective there too
+                self.writers["train"].add_scalars("loss/objective", [end], [values["objective"]],
+                                                  [time.time()])
         if "log" in values and _due(end, config.log_every, config.max_step):
             self.log(end, *values["log"])
         return end
