@@ -13,7 +13,7 @@ import time
 
 from tfcourse import config as config_lib, data, reference
 from tfcourse.tf_compat import tf
-from tfcourse.train import loop, trainer
+from tfcourse.training import loop, trainer
 
 import numpy as np
 

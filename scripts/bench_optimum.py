@@ -27,7 +27,7 @@ import numpy as np
 from tfcourse import config as config_lib, data, graph as graph_lib, optimum
 from tfcourse.data import split as split_lib
 from tfcourse.tf_compat import tf
-from tfcourse.train import certificate, trainer
+from tfcourse.training import certificate, trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIPPED = ("diabetes", "breast_cancer", "penguins")

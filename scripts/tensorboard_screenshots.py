@@ -166,7 +166,7 @@ def train(config_path, logdir, max_step=None):
     """Trains ``config_path`` with tfcourse, summaries into ``logdir``, checkpoints into a temp dir."""
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from tfcourse import config as config_lib
-    from tfcourse.train import trainer
+    from tfcourse.training import trainer
     model_dir = tempfile.mkdtemp(prefix="tfcourse-screenshots-")
     try:
         overrides = {"model_dir": os.path.join(model_dir, "model"), "summary_dir": logdir}

@@ -19,7 +19,7 @@ from tfcourse.commands import export
 from tfcourse.commands import restore
 from tfcourse.data.types import TEXT_KINDS
 from tfcourse.tf_compat import hash_table, tf
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 THIS_BIN = os.path.dirname(sys.executable)

@@ -122,9 +122,11 @@ def test_errors_are_the_clis_classes(both):
     assert issubclass(tfc.UsageError, tfc.TfcourseError)
 
 
-def test_train_is_the_trainer_package_too():
-    from tfcourse.train import trainer
-    assert callable(tfc.train) and tfc.train.trainer is trainer
+def test_train_stays_the_api_function_once_the_trainer_is_imported():
+    from tfcourse import api
+    from tfcourse.training import trainer  # noqa: F401  (a submodule import binds no tfcourse.train)
+    assert tfc.train.__module__ == "tfcourse" and tfc.train.__doc__.startswith("``tfcourse.api.train``")
+    assert api.train.__module__ == "tfcourse.api"
 
 
 @pytest.mark.slow
@@ -134,4 +136,4 @@ def test_import_tfcourse_imports_no_tensorflow():
     env = dict(os.environ, PYTHONPATH=REPO)
     out = subprocess.check_output([sys.executable, "-c", code], env=env,
                                   universal_newlines=True)
-    assert eval(out) == ["tfcourse", "tfcourse.errors", "tfcourse.train"]
+    assert eval(out) == ["tfcourse", "tfcourse.errors"]

@@ -152,7 +152,7 @@ def snapshot(root):
 def trained_model(tmp_path_factory):
     """A small trained course model, to restore."""
     from tfcourse import config as config_lib
-    from tfcourse.train import trainer
+    from tfcourse.training import trainer
     root = tmp_path_factory.mktemp("trained")
     trainer.train(config_lib.resolve(None, {"max_step": 5, "model_dir": str(root / "model"),
                                             "summary_dir": str(root / "summary")}),

@@ -9,7 +9,7 @@ from sklearn import linear_model
 
 from tfcourse import config as config_lib, data, optimum
 from tfcourse.errors import UsageError
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES = os.path.join(REPO, "data", "diabetes.csv")

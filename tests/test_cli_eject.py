@@ -11,7 +11,7 @@ import pytest
 
 from tfcourse import config as config_lib
 from tfcourse.tf_compat import tf
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 from saved_models import REPO
 from test_cross_leg import OTHER_PYTHON, OTHER_TFCOURSE, run_other

@@ -4,7 +4,7 @@ import io
 import os
 import re
 
-from tfcourse.train import console
+from tfcourse.training import console
 
 
 def test_render_shows_step_bar_loss_rate_and_time_left():

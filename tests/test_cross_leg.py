@@ -29,7 +29,7 @@ import pytest
 from tfcourse import config as config_lib
 from tfcourse.commands import predict
 from tfcourse.commands import restore as restore_lib
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.tf_compat import tf
 
 from saved_models import run_process

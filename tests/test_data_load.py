@@ -9,7 +9,7 @@ import pytest
 from tfcourse import config as config_lib, data
 from tfcourse.data import batches
 from tfcourse.errors import DataError, UsageError
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.tf_compat import tf
 
 from csv_files import as_read, data_config, header_of, make_file, table, write_csv

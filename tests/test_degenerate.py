@@ -1,4 +1,4 @@
-"""Degenerate data (tfcourse.train.degenerate): a warning line each for fewer training rows than
+"""Degenerate data (tfcourse.training.degenerate): a warning line each for fewer training rows than
 features, a constant column and a validation split without a positive example; an error for a
 classification label with one class."""
 
@@ -8,7 +8,7 @@ import pytest
 
 from tfcourse import config as config_lib
 from tfcourse.errors import DataError
-from tfcourse.train import trainer, degenerate
+from tfcourse.training import trainer, degenerate
 
 
 def load(tmp_path, text, model="linear", **data):

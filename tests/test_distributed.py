@@ -21,9 +21,9 @@ import yaml
 
 from tfcourse import config as config_lib, data
 from tfcourse.commands import restore
-from tfcourse.train import trainer
-from tfcourse.train import distributed
-from tfcourse.train.distributed import TaskSpec, cluster_from
+from tfcourse.training import trainer
+from tfcourse.training import distributed
+from tfcourse.training.distributed import TaskSpec, cluster_from
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
 

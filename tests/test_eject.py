@@ -15,7 +15,7 @@ from tfcourse import api, config as config_lib, features
 from tfcourse.commands import eject
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 from conftest import tree
 from saved_models import REPO

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tfcourse.tf_compat import tf
-from tfcourse.train import events
+from tfcourse.training import events
 
 
 @pytest.mark.parametrize("step", [0, 1, 127, 128, 16383, 16384, 2 ** 31, 2 ** 40])

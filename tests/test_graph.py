@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tfcourse import config as config_lib, data, graph as graph_lib
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.tf_compat import tf
 
 

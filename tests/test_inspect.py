@@ -9,7 +9,7 @@ import pytest
 
 from tfcourse import config as config_lib, graph as graph_lib
 from tfcourse.commands import inspect as inspect_ckpt
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 

@@ -196,7 +196,7 @@ def test_readers_never_fail_while_train_saves_every_5_steps(tmp_path):
 
 def test_a_distributed_chief_takes_the_writer_lock_before_loading_data(tmp_path):
     from tfcourse import config as config_lib
-    from tfcourse.train import distributed
+    from tfcourse.training import distributed
     config = config_lib.resolve(None, {"model_dir": str(tmp_path / "model"),
                                        "summary_dir": str(tmp_path / "summary")})
     chief = distributed.TaskSpec(cluster={"ps": ["127.0.0.1:1"], "worker": ["127.0.0.1:2"]},

@@ -10,7 +10,7 @@ import pytest
 from tfcourse import config as config_lib, data, reference
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
-from tfcourse.train import loop, trainer
+from tfcourse.training import loop, trainer
 
 
 def make_config(tmp_path, **overrides):

@@ -13,7 +13,7 @@ import pytest
 
 from tfcourse import config as config_lib
 from tfcourse.tf_compat import TF_VERSION
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIABETES = os.path.join(REPO, "data", "diabetes.csv")

@@ -22,7 +22,7 @@ import matplotlib.image as mpimg  # noqa: E402
 from tfcourse import config as config_lib, data, models  # noqa: E402
 from tfcourse.commands import plot
 from tfcourse.commands import restore
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.errors import DataError, UsageError  # noqa: E402
 from tfcourse.tf_compat import tf  # noqa: E402
 

@@ -14,7 +14,7 @@ import pytest
 from tfcourse import config as config_lib, data, metrics
 from tfcourse.commands import predict
 from tfcourse.commands import restore
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.tf_compat import tf
 
 with warnings.catch_warnings():

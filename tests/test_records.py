@@ -3,7 +3,7 @@
 import numpy as np
 
 from tfcourse.tf_compat import tf
-from tfcourse.train import records
+from tfcourse.training import records
 
 
 def tensorflow_bytes(tmp_path, datas):

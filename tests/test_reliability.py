@@ -14,7 +14,7 @@ import pytest
 
 from conftest import TFCOURSE, tree
 from tfcourse import config as config_lib
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
 

@@ -1,4 +1,4 @@
-"""Resume integrity (tfcourse.train.resume): the data a model was trained on are recorded in its
+"""Resume integrity (tfcourse.training.resume): the data a model was trained on are recorded in its
 ``data.json``; a resume on changed data is refused naming what changed, unless
 ``allow_data_change``; a resume keeps the model's split whatever the seed."""
 
@@ -12,7 +12,7 @@ from tfcourse import config as config_lib
 from tfcourse.data import split as split_lib
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
-from tfcourse.train import resume, trainer
+from tfcourse.training import resume, trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = "weight_lb,height,y\n"

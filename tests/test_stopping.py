@@ -11,7 +11,7 @@ import pytest
 from tfcourse import config as config_lib
 from tfcourse.errors import UsageError
 from tfcourse.tf_compat import tf
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

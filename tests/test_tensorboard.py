@@ -29,7 +29,7 @@ import pytest
 
 import tensorboard_screenshots as screenshots  # scripts/, on the path by conftest.py
 from tfcourse import config as config_lib
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 from tfcourse.tf_compat import tf
 
 pytestmark = pytest.mark.slow  # starts servers, browsers or the other leg's processes

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from tfcourse import config as config_lib, data
-from tfcourse.train import trainer
-from tfcourse.train import loop
+from tfcourse.training import trainer
+from tfcourse.training import loop
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
 

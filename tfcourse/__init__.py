@@ -8,16 +8,19 @@
 Errors are the command line's: ``UsageError`` (a bad config, key or value; exit code 2 on
 the command line) and ``DataError`` (bad data, no checkpoint; exit code 1), both
 ``TfcourseError``. ``import tfcourse`` imports no TensorFlow: the functions do, when called.
-(``tfcourse.train`` is also the package of the trainer, ``tfcourse.train.trainer``; calling
-it trains.)
 """
 
-from tfcourse import train  # callable: tfcourse.api.train
 from tfcourse.errors import DataError, Interrupted, TfcourseError, UsageError
 
 __all__ = ["train", "load", "DataError", "Interrupted", "TfcourseError", "UsageError"]
 
 __version__ = "0.1.0"
+
+
+def train(config=None, out=None, **overrides):
+    """``tfcourse.api.train``: trains as ``tfcourse train`` does; a ``tfcourse.api.Result``."""
+    from tfcourse import api
+    return api.train(config, out, **overrides)
 
 
 def load(model_dir):

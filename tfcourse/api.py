@@ -32,7 +32,7 @@ Attributes:
     model_dir: the model directory (str): pass it to ``tfcourse.load``.
     config: the resolved ``tfcourse.config.Config`` trained with.
     global_step, loss, weights, bias, run_dir, checkpoint, eval_metrics: as
-        ``tfcourse.train.trainer.TrainResult`` (weights ``[n_features, K]`` float32 of the
+        ``tfcourse.training.trainer.TrainResult`` (weights ``[n_features, K]`` float32 of the
         standardised features; ``Model.coefficients`` gives them in the data's units).
 """
 
@@ -84,7 +84,7 @@ def train(config=None, out=None, **overrides):
         UsageError: a bad config; DataError: bad data, an incompatible model directory,
         divergence.
     """
-    from tfcourse.train import trainer
+    from tfcourse.training import trainer
     resolved = resolve(config, **overrides)
     result = trainer.train(resolved, out=out or (lambda line: None), warn=_warn)
     return Result(model_dir=resolved.model_dir, config=resolved, **result._asdict())

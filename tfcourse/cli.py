@@ -15,11 +15,11 @@ import traceback
 from tfcourse import cli_open
 from tfcourse.cli_flags import CONFIG_FLAGS, FLAGS, command_help, flag_error, flags
 from tfcourse.errors import TfcourseError, UsageError
-from tfcourse.train.launch import CLUSTER_FLAGS
+from tfcourse.training.launch import CLUSTER_FLAGS
 
 
 def _run_train(given):
-    from tfcourse.train import launch
+    from tfcourse.training import launch
     launch.train(given)
 
 

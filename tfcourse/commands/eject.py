@@ -52,10 +52,10 @@ def check_supported(config, spec):
 
 def concrete_rate(config, spec):
     """``config`` with ``learning_rate: auto`` made the number tfcourse trains with (1/L of
-    the training rows, ``tfcourse.train.certificate``)."""
+    the training rows, ``tfcourse.training.certificate``)."""
     if config.learning_rate != "auto":
         return config
-    from tfcourse.train import certificate, trainer
+    from tfcourse.training import certificate, trainer
     split, _ = trainer.load_data(config)
     rate = certificate.rate_in_own_graph(config, split, spec, lambda line: None,
                                          lambda line: None)
@@ -161,7 +161,7 @@ def _from_ckpt(ckpt, overrides):
 
 
 def _from_config(given):
-    from tfcourse.train import trainer
+    from tfcourse.training import trainer
     overrides = dict((name, value) for name, value in given.items()
                      if name in config_lib.ROOT_KEYS)
     config = config_lib.resolve(given.get("config"), overrides)

@@ -1,7 +1,7 @@
 """Reading one complete checkpoint while a writer may be saving into the same directory.
 
 ``tfcourse train`` holds the model directory's checkpoint lock exclusively while it saves
-(``tfcourse.train.saving``): the new files, the ``checkpoint`` state file, and the removal of
+(``tfcourse.training.saving``): the new files, the ``checkpoint`` state file, and the removal of
 checkpoints beyond ``max_to_keep``. A reader holds it shared from finding the latest
 checkpoint to having read it, so what it reads is one complete checkpoint. Without the lock
 (a model directory written by a distributed chief, or one that cannot be opened), a read

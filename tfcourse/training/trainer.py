@@ -1,4 +1,4 @@
-"""Training: data, graph and session for ``tfcourse train``; the loop is ``tfcourse.train.loop``.
+"""Training: data, graph and session for ``tfcourse train``; the loop is ``tfcourse.training.loop``.
 
 ``train(config)`` loads and checks the data, then builds the graph, restores
 the latest checkpoint of ``config.model_dir`` if there is one (training goes
@@ -18,8 +18,8 @@ from tfcourse import data, files, graph as graph_lib, locks, models, optimizers
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
 from tfcourse.tf_compat import tf
-from tfcourse.train import certificate, degenerate, resume, saving, stopping
-from tfcourse.train.loop import TrainingRun
+from tfcourse.training import certificate, degenerate, resume, saving, stopping
+from tfcourse.training.loop import TrainingRun
 
 TrainResult = collections.namedtuple(
     "TrainResult", "global_step loss weights bias run_dir checkpoint eval_metrics")
@@ -151,10 +151,10 @@ def train(config, out=_print, warn=_warn, progress=None, verbose=False,
         config: a ``tfcourse.config.Config``.
         out: callable taking one line of progress text.
         warn: callable taking one line of warning text.
-        progress: a ``tfcourse.train.console.ProgressLine`` to keep up to date, or None.
+        progress: a ``tfcourse.training.console.ProgressLine`` to keep up to date, or None.
         verbose: also print a line for every checkpoint saved.
         allow_data_change: resume on data other than the model was trained on
-            (``tfcourse.train.resume``).
+            (``tfcourse.training.resume``).
 
     Returns:
         a ``TrainResult``.

@@ -13,7 +13,7 @@ import re
 
 from tfcourse import data, files
 from tfcourse import model_dir as model_dir_lib
-from tfcourse.train import trainer
+from tfcourse.training import trainer
 
 
 def report(config, base=None):

@@ -4,7 +4,7 @@ An events file is a TFRecord file of serialized ``tf.Event`` protos, the first o
 the file version (``brain.Event:2``). ``EventsFile`` writes it from a thread of its own, so the
 writing overlaps the next ``session.run`` (which releases the GIL), as
 ``tf.summary.FileWriter``'s does. Scalars of many steps at once (the in-graph loop's per-step
-buffer) are encoded and framed together with numpy (``tfcourse.train.records``), without a
+buffer) are encoded and framed together with numpy (``tfcourse.training.records``), without a
 proto or a write call per event: an event of one simple value is fixed bytes around its wall
 time, step and value (protobuf wire format: fields 1 double, 2 varint, 5 message;
 ``Summary.Value`` fields 1 string, 2 float). TensorBoard drops the events after an earlier step when a step goes back
@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from tfcourse.tf_compat import tf
-from tfcourse.train import records
+from tfcourse.training import records
 
 FILE_VERSION = "brain.Event:2"
 _DOUBLE = struct.Struct("<d")

@@ -24,7 +24,7 @@ def train(given):
     """
     config, base = resolve(given)
     if given.get("dry_run"):
-        from tfcourse.train import dry_run
+        from tfcourse.training import dry_run
         print(dry_run.report(config, base), end="", flush=True)
         return
     if base != given.get("config") and not given.get("quiet"):
@@ -64,7 +64,7 @@ def resolve(given):
 
 def _train(config, given):
     """Trains with a live progress line on a terminal, plain log lines otherwise."""
-    from tfcourse.train import console, trainer
+    from tfcourse.training import console, trainer
     if given.get("quiet") and given.get("verbose"):
         raise UsageError("flags --quiet and --verbose exclude each other")
     allow = given.get("allow_data_change", False)
@@ -93,8 +93,8 @@ def _single_process_only(config):
 def _train_distributed(config, given):
     """One task of a distributed job (cluster from the flags or TF_CONFIG)."""
     _single_process_only(config)
-    from tfcourse.train import cluster
-    from tfcourse.train import distributed
+    from tfcourse.training import cluster
+    from tfcourse.training import distributed
     spec = cluster.cluster_from(os.environ.get("TF_CONFIG"), *[given.get(name)
                                                                 for name in CLUSTER_FLAGS])
     prefix = "{} {}: ".format(spec.job_name, spec.task_index)

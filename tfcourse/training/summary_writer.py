@@ -1,6 +1,6 @@
 """Events files whose writes are checked while training runs, not only when it ends.
 
-``tfcourse.train.events.EventsFile`` writes from a thread of its own and raises the first
+``tfcourse.training.events.EventsFile`` writes from a thread of its own and raises the first
 error it met at ``flush`` or ``close``. ``CheckedEventsFile`` makes a failure stop training
 promptly and say what happened: it looks for the writer thread's error after every call,
 flushes at its creation (a disk full from the start fails there) and at most every
@@ -13,7 +13,7 @@ import os
 import time
 
 from tfcourse.errors import DataError, reason_of
-from tfcourse.train import events
+from tfcourse.training import events
 
 REMOVED = "the file or its directory was removed"
 FLUSH_SECS = 2.0  # longest time between checked flushes (seconds)

@@ -1,7 +1,7 @@
 """One training run: the loop over ``session.run`` calls and what happens at cadence boundaries.
 
 ``TrainingRun`` owns the summary writers, the checkpoints it saves and the
-signal handling of one ``tfcourse train`` invocation; ``tfcourse.train.trainer``
+signal handling of one ``tfcourse train`` invocation; ``tfcourse.training.trainer``
 prepares the data, graph and session it works on.
 """
 
@@ -18,9 +18,9 @@ from tfcourse import graph as graph_lib, metrics, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.errors import DataError, Interrupted
 from tfcourse.tf_compat import tf
-from tfcourse.train import events
-from tfcourse.train import saving
-from tfcourse.train.summary_writer import CheckedEventsFile
+from tfcourse.training import events
+from tfcourse.training import saving
+from tfcourse.training.summary_writer import CheckedEventsFile
 
 
 def new_run_dir(summary_dir, now=None):
@@ -109,8 +109,8 @@ class TrainingRun(object):
         self.verbose = False
         self.last_loss = float("nan")
         self.last_save = time.time()
-        self.data_record = None  # tfcourse.train.resume.fingerprint of the data, for data.json
-        self.stopping = None  # a tfcourse.train.stopping.Stopping: tolerance, early stopping
+        self.data_record = None  # tfcourse.training.resume.fingerprint of the data, for data.json
+        self.stopping = None  # a tfcourse.training.stopping.Stopping: tolerance, early stopping
 
     def open_writers(self, train=True):
         """Creates the run directory and its writers (``train`` False: only ``eval``, for a

@@ -24,9 +24,9 @@ import numpy as np
 from tfcourse import graph as graph_lib, locks
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.data import batches
-from tfcourse.train import loop, trainer
-from tfcourse.train.worker_hooks import Progress, SyncHook, Watchdog
-from tfcourse.train.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
+from tfcourse.training import loop, trainer
+from tfcourse.training.worker_hooks import Progress, SyncHook, Watchdog
+from tfcourse.training.cluster import (  # noqa: F401  (TaskSpec, cluster_from: part of this API)
     TaskSpec, cluster_from, replica_count, replica_index, wait_for_ps)
 from tfcourse.errors import DataError, UsageError
 from tfcourse.tf_compat import tf
@@ -74,7 +74,7 @@ def _load(config):
 def _single_process_settings(config, split, model_spec, out):
     """``learning_rate: auto`` made a number from the training rows; a warning for the
     stopping rules, which a distributed job does not apply (each worker trains to max_step)."""
-    from tfcourse.train import certificate
+    from tfcourse.training import certificate
 
     def warn(line):
         out("warning: " + line)

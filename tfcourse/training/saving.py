@@ -12,9 +12,9 @@ import os
 from tfcourse import locks, model_dir as model_dir_lib
 from tfcourse.errors import DataError
 from tfcourse.tf_compat import tf
-from tfcourse.train import resume
+from tfcourse.training import resume
 from tfcourse.errors import reason_of
-from tfcourse.train.summary_writer import WriteFailed
+from tfcourse.training.summary_writer import WriteFailed
 
 
 def save_checkpoint(saver, session, directory, prefix_name, step, write_meta_graph, model_dir,
@@ -51,7 +51,7 @@ def save_checkpoint(saver, session, directory, prefix_name, step, write_meta_gra
 
 def write_metadata(directory, config, spec, runs, latest, data_record=None):
     """``model_dir.write_metadata`` into ``directory``, and ``data_record`` as ``data.json``
-    (``tfcourse.train.resume``); a failure names the file in the user's ``config.model_dir``
+    (``tfcourse.training.resume``); a failure names the file in the user's ``config.model_dir``
     and the checkpoint that stays the latest.
 
     Raises:

@@ -1,0 +1,1 @@
+"""Training: ``trainer.train(config)``, its loop, events, console output, distributed training."""
