@@ -53,7 +53,8 @@ def test_yaml_and_flags_reach_the_run(workdir, tfcourse, tmp_path):
     (["train", "--ckpt=x"], r"flag --ckpt is not used by 'tfcourse train'"),
     (["train", "extra"], r"unexpected argument 'extra'"),
     (["fit"], r"unknown command 'fit'; expected one of: eject, evaluate, export, inspect, plot, "
-                       r"predict, restore, train"),
+                       r"predict, restore, train, version"),
+    (["trian"], r"unknown command 'trian' \(did you mean 'train'\?\); expected one of: eject, "),
     (["export", "--ckpt", "m"], r"export needs --export_dir \(or --format formula\|python\|sql\|json "
                                 r"with --output\)"),
     (["train", "--config", "missing.yaml"], r"config missing.yaml: cannot read"),

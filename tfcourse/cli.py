@@ -8,6 +8,7 @@ interrupted. ``--verbose`` shows the traceback.
 """
 
 import collections
+import difflib
 import os
 import sys
 import traceback
@@ -128,8 +129,10 @@ def parse(argv):
         return None, {}
     command = args.pop(0)
     if command not in COMMANDS:
-        raise UsageError("unknown command '{}'; expected one of: {}".format(
-            command, ", ".join(sorted(COMMANDS))))
+        close = difflib.get_close_matches(command, list(COMMANDS) + ["version"], n=1)
+        raise UsageError("unknown command '{}'{}; expected one of: {}".format(
+            command, " (did you mean '{}'?)".format(close[0]) if close else "",
+            ", ".join(sorted(COMMANDS) + ["version"])))
     if any(arg in ("-h", "--help", "--helpfull", "--helpshort") for arg in args):
         print(command_help(command, COMMANDS[command]))
         return None, {}
