@@ -33,8 +33,10 @@ EXPORT_STEPS = 30  # far enough from the initial values for the rows' classes to
 # leaves room for a few float32 ulps (eps = 1.2e-7) should a kernel round differently.
 EXPORT_RTOL = 1e-6
 # The same model predicted by the two legs: their kernels round the softmax and the folded
-# standardisation differently by a few ulps of the logits.
-LEGS_RTOL = 1e-5
+# standardisation differently. A softmax probability's relative error is its logit's absolute
+# error, and the logits are sums over raw columns in the thousands (body_mass_g): float32
+# rounding of 1e-5 to 2.3e-5 measured (penguins, l2 1e-3, learning_rate auto).
+LEGS_RTOL = 1e-4
 
 
 @pytest.fixture(scope="module", params=["penguins_mass", "penguins"])

@@ -117,6 +117,25 @@ def test_ckpt_and_config_give_the_same_script(tfcourse, workdir):
     assert "model directory" in different[0][0] and "config" in different[0][1]
 
 
+def test_data_flags_choose_the_data_and_output_dash_is_standard_output(tfcourse, workdir):
+    """``--data``/``--label``/``--data.*`` flags set the script's data as they set train's;
+    with ``--ckpt`` (the model's own data) they are refused; ``--output -`` is stdout."""
+    data = os.path.join(REPO, "data", "penguins.csv")
+    given = tfcourse("eject", "--data", data, "--label", "species", "--model", "softmax",
+                     "--data.ignore", "year", "--output", "-")
+    assert given.code == 0, given.err
+    assert given.out.startswith("#!/usr/bin/env python\n")
+    assert "Softmax regression of 'species' (penguins.csv)" in given.out
+    assert "    ('sex', 'categorical'),\n]  # (name, kind)" in given.out  # year ignored
+    assert given.err.startswith("wrote standard output: softmax regression")
+    config = os.path.join(REPO, "configs", "diabetes.yaml")
+    assert tfcourse("train", "--config", config, "--max_step", "3", "--model_dir", "m",
+                    "--summary_dir", "s", "--quiet").code == 0
+    refused = tfcourse("eject", "--ckpt", "m", "--label", "sex", "--output", "a.py")
+    assert refused.code == 2 and "flag --data.label goes with --config" in refused.err
+    assert not (workdir / "a.py").exists() and not (workdir / "-").exists()
+
+
 def test_unsupported_and_conflicting_requests_fail_writing_nothing(tfcourse, workdir):
     config = os.path.join(REPO, "configs", "diabetes.yaml")
     both = tfcourse("eject", "--config", config, "--ckpt", "m", "--output", "a.py")

@@ -20,8 +20,9 @@ from the training rows; ``l2`` joins the script's loss; the script trains to ``m
 import inspect
 import os
 import string
+import sys
 
-from tfcourse import config as config_lib, files, models
+from tfcourse import config as config_lib, config_flags, files, models
 from tfcourse import model_dir as model_dir_lib
 from tfcourse.commands import eject_template as parts
 from tfcourse.commands.eject_template_csv import CSV
@@ -162,9 +163,7 @@ def _from_ckpt(ckpt, overrides):
 
 def _from_config(given):
     from tfcourse.training import trainer
-    overrides = dict((name, value) for name, value in given.items()
-                     if name in config_lib.ROOT_KEYS)
-    config = config_lib.resolve(given.get("config"), overrides)
+    config = config_lib.resolve(given.get("config"), config_flags.overrides(given))
     _, spec = trainer.load_data(config)
     return config, spec, ("the config {}".format(os.path.abspath(given["config"]))
                           if given.get("config") else "tfcourse's defaults")
@@ -183,18 +182,30 @@ def eject_command(given, out=print):
         DataError: no checkpoint, bad data.
     """
     output = given["output"]
-    overrides = dict((name, value) for name, value in given.items()
-                     if name in config_lib.ROOT_KEYS)
+    overrides = config_flags.overrides(given)
     if given.get("ckpt") and (given.get("config") or "model" in overrides):
         raise UsageError("eject takes --ckpt (the model directory's config and model) or "
                          "--config, not both; config flags may be given with either")
-    files.check_output(output, given.get("overwrite", False))
+    data_flags = sorted(key for key in overrides if key.startswith("data."))
+    if given.get("ckpt") and data_flags:
+        raise UsageError("eject --ckpt trains on the model's own data; flag --{} goes with "
+                         "--config (or alone)".format(data_flags[0]))
+    to_stdout = output == files.STDOUT
+    if not to_stdout:
+        files.check_output(output, given.get("overwrite", False))
     config, spec, source = (_from_ckpt(given["ckpt"], overrides) if given.get("ckpt") else
                             _from_config(given))
-    text = script(config, spec, source, os.path.basename(output))
-    files.write_text(output, text)
+    name = "script.py" if to_stdout else os.path.basename(output)
+    text = script(config, spec, source, name)
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        out = files.report_line  # the script alone goes to standard output
+    else:
+        files.write_text(output, text)
     out("wrote {}: {} regression in the course's style; run it with python {} (flags: "
-        "--max_step, --learning_rate, --model_dir, ...)".format(output, config.model, output))
+        "--max_step, --learning_rate, --model_dir, ...)".format(
+            "standard output" if to_stdout else output, config.model, name))
     if config.tolerance or config.early_stopping_patience:
         out("note: the script trains to max_step ({}); tolerance and early stopping are "
             "tfcourse train's".format(config.max_step))
