@@ -87,6 +87,23 @@ def write_text(path, text):
         stream.write(text)
 
 
+def write_text_output(output, text, out):
+    """Writes ``text`` to the file ``output`` (``write_text``), or to standard output when
+    ``output`` is ``STDOUT``.
+
+    Returns:
+        ``(where, out)``: the name to report (``output`` or ``"standard output"``) and the
+        function to report with (``out``, or ``report_line`` so that standard output holds
+        the text alone).
+    """
+    if output != STDOUT:
+        write_text(output, text)
+        return output, out
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return "standard output", report_line
+
+
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
           (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"))

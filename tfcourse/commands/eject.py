@@ -20,7 +20,6 @@ from the training rows; ``l2`` joins the script's loss; the script trains to ``m
 import inspect
 import os
 import string
-import sys
 
 from tfcourse import config as config_lib, config_flags, files, models
 from tfcourse import model_dir as model_dir_lib
@@ -197,15 +196,9 @@ def eject_command(given, out=print):
                             _from_config(given))
     name = "script.py" if to_stdout else os.path.basename(output)
     text = script(config, spec, source, name)
-    if to_stdout:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        out = files.report_line  # the script alone goes to standard output
-    else:
-        files.write_text(output, text)
+    where, out = files.write_text_output(output, text, out)
     out("wrote {}: {} regression in the course's style; run it with python {} (flags: "
-        "--max_step, --learning_rate, --model_dir, ...)".format(
-            "standard output" if to_stdout else output, config.model, name))
+        "--max_step, --learning_rate, --model_dir, ...)".format(where, config.model, name))
     if config.tolerance or config.early_stopping_patience:
         out("note: the script trains to max_step ({}); tolerance and early stopping are "
             "tfcourse train's".format(config.max_step))

@@ -20,7 +20,6 @@ into one linear expression per pair, which cannot overflow into NaN).
 
 import json
 import re
-import sys
 
 from tfcourse import fold as fold_lib
 
@@ -250,17 +249,11 @@ def export_text(ckpt, fmt, output, overwrite=False, out=print):
     """
     from tfcourse import files
     from tfcourse.commands import restore
-    to_stdout = output == files.STDOUT
-    if not to_stdout:
+    if output != files.STDOUT:
         files.check_output(output, overwrite)
     with restore.open_model(ckpt) as loaded:
         text = RENDER[fmt](folded_model(loaded))
-    if to_stdout:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        out = files.report_line  # the text alone goes to standard output
-    else:
-        files.write_text(output, text)
+    where, out = files.write_text_output(output, text, out)
     out("exported {} (global_step {}) as {} to {}".format(
-        loaded.checkpoint, loaded.global_step, fmt, "standard output" if to_stdout else output))
+        loaded.checkpoint, loaded.global_step, fmt, where))
     return text
